@@ -1,0 +1,21 @@
+#include "sim/network_result.hpp"
+
+#include <cmath>
+
+namespace tcsim::sim {
+
+double StationResult::utilisation() const {
+  if (unlimited || !(capacity_area > 0.0)) return std::nan("");
+  return occupancy.area() / capacity_area;
+}
+
+double StationResult::loss_probability() const {
+  return requests ? static_cast<double>(losses) / static_cast<double>(requests) : std::nan("");
+}
+
+double NetworkResult::throughput() const {
+  const double period = end - start;
+  return period > 0.0 ? static_cast<double>(completions) / period : std::nan("");
+}
+
+}  // namespace tcsim::sim

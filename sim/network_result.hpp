@@ -1,0 +1,59 @@
+#pragma once
+// What one replication of a network produces: the statistics of each station, arrival stream
+// and the whole system over the measurement period [warm-up, end].
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/statistics.hpp"
+#include "sim/time.hpp"
+
+namespace tcsim::sim {
+
+struct StationResult {
+  std::string name;
+  TimeWeightedCount occupancy;
+  TimeWeightedCount queue_length;
+  /// Integral of capacity over the period (place-days); 0 if capacity was unlimited.
+  double capacity_area = 0.0;
+  bool unlimited = false;
+  Tally wait;    // request for a place -> place taken
+  Tally stay;    // place taken -> place given up (includes blocked time)
+  Tally blocked; // fit to move -> place given up (transfer delay + waiting for the next place)
+  double blocked_by_delay_days = 0.0;     // of which: transfer delays
+  double blocked_by_capacity_days = 0.0;  // of which: waiting for a place downstream
+  std::uint64_t requests = 0;  // entities that sought a place here
+  std::uint64_t losses = 0;    // newcomers turned away by a full waiting line
+
+  /// Time-average occupancy over time-average capacity; NaN if capacity is unlimited.
+  [[nodiscard]] double utilisation() const;
+  /// losses / requests; NaN with no requests.
+  [[nodiscard]] double loss_probability() const;
+};
+
+struct StreamResult {
+  std::string name;
+  std::uint64_t arrivals = 0;
+  std::uint64_t completions = 0;
+  std::uint64_t losses = 0;
+  Tally time_in_system;
+};
+
+struct NetworkResult {
+  Time start = 0.0;  // end of warm-up
+  Time end = 0.0;    // horizon, or when the network drained
+  std::uint64_t events = 0;         // events processed, warm-up included
+  std::uint64_t peak_entities = 0;  // most entities in the network at once
+  std::vector<StationResult> stations;
+  std::vector<StreamResult> streams;
+  TimeWeightedCount in_system;
+  Tally time_in_system;
+  std::uint64_t arrivals = 0;
+  std::uint64_t completions = 0;
+  std::uint64_t losses = 0;
+  /// Completions per day over the measurement period.
+  [[nodiscard]] double throughput() const;
+};
+
+}  // namespace tcsim::sim

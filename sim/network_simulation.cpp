@@ -1,0 +1,337 @@
+#include "sim/network_simulation.hpp"
+
+#include <cassert>
+#include <cmath>
+#include <stdexcept>
+#include <string>
+
+#include <boost/random/uniform_01.hpp>
+
+namespace tcsim::sim {
+
+NetworkSimulation::NetworkSimulation(const NetworkSpec& spec, std::uint64_t master_seed,
+                                     std::uint64_t replication)
+    : spec_(spec) {
+  validate(spec_);
+  stations_.resize(spec_.stations.size());
+  result_.stations.resize(spec_.stations.size());
+  for (std::size_t i = 0; i < spec_.stations.size(); ++i) {
+    const StationSpec& s = spec_.stations[i];
+    stations_[i].capacity = s.capacity;
+    stations_[i].line = WaitingLine(s.discipline);
+    result_.stations[i].name = s.name;
+    result_.stations[i].unlimited = s.capacity == kUnlimited;
+    for (const CapacityChange& c : s.schedule) {
+      if (c.capacity == kUnlimited) result_.stations[i].unlimited = true;
+    }
+  }
+  steps_.reserve(spec_.steps.size());
+  for (const StepSpec& s : spec_.steps) {
+    StepState state{make_stream(master_seed, replication, "duration/" + s.name),
+                    make_stream(master_seed, replication, "routing/" + s.name),
+                    make_stream(master_seed, replication, "delay/" + s.name),
+                    {}};
+    double sum = 0.0;
+    for (const Route& r : s.routes) {
+      sum += r.probability;
+      state.cumulative.push_back(sum);
+    }
+    steps_.push_back(std::move(state));
+  }
+  streams_.reserve(spec_.arrivals.size());
+  result_.streams.resize(spec_.arrivals.size());
+  for (std::size_t i = 0; i < spec_.arrivals.size(); ++i) {
+    const ArrivalSpec& a = spec_.arrivals[i];
+    streams_.push_back(StreamState{make_stream(master_seed, replication, "arrivals/" + a.name),
+                                   Distribution::exponential(1.0 / a.rate_per_day), 0});
+    result_.streams[i].name = a.name;
+  }
+}
+
+NetworkResult NetworkSimulation::run() {
+  if (ran_) throw std::logic_error("NetworkSimulation::run() called twice");
+  ran_ = true;
+
+  for (std::uint32_t s = 0; s < streams_.size(); ++s) {
+    if (spec_.arrivals[s].max_arrivals > 0) {
+      events_.push(streams_[s].interarrival.sample(streams_[s].rng), EventPriority::Arrival,
+                   kArrival, s);
+    }
+  }
+  for (std::uint32_t s = 0; s < stations_.size(); ++s) schedule_capacity_change(s);
+  if (spec_.warmup > 0.0) events_.push(spec_.warmup, EventPriority::Control, kWarmupEnd, 0);
+
+  bool reached_horizon = false;
+  while (!events_.empty()) {
+    const Event event = events_.top();
+    if (event.time > spec_.horizon) {
+      reached_horizon = true;
+      break;
+    }
+    events_.pop();
+    now_ = event.time;
+    ++result_.events;
+    switch (event.kind) {
+      case kArrival:
+        on_arrival(event.subject);
+        break;
+      case kStayEnd:
+        on_stay_end(event.subject);
+        break;
+      case kTransferReady:
+        seek(event.subject);
+        break;
+      case kCapacityChange:
+        on_capacity_change(event.subject);
+        break;
+      case kWarmupEnd:
+        on_warmup_end();
+        break;
+      default:
+        assert(false && "unknown event kind");
+    }
+    settle();
+  }
+
+  // A finite horizon closes the period there even if the network fell idle before it.
+  const Time end = (reached_horizon || std::isfinite(spec_.horizon)) ? spec_.horizon : now_;
+  result_.end = end;
+  result_.in_system.finish(end);
+  for (std::uint32_t s = 0; s < stations_.size(); ++s) {
+    result_.stations[s].occupancy.finish(end);
+    result_.stations[s].queue_length.finish(end);
+    now_ = end;
+    accumulate_capacity(s);
+  }
+  result_.peak_entities = entities_.capacity();
+  return std::move(result_);
+}
+
+void NetworkSimulation::on_arrival(std::uint32_t stream) {
+  StreamState& s = streams_[stream];
+  const ArrivalSpec& spec = spec_.arrivals[stream];
+  ++s.arrived;
+  if (s.arrived < spec.max_arrivals) {
+    events_.push(now_ + s.interarrival.sample(s.rng), EventPriority::Arrival, kArrival, stream);
+  }
+  ++result_.arrivals;
+  ++result_.streams[stream].arrivals;
+
+  const EntityId id = entities_.acquire();
+  Entity& e = entities_[id];
+  e.arrived = now_;
+  e.stream = stream;
+  e.next = spec.first_step;
+  result_.in_system.increment(now_);
+  if (observer_) observer_->on_arrival(now_, id, stream);
+  seek(id);
+}
+
+void NetworkSimulation::on_stay_end(EntityId id) {
+  Entity& e = entities_[id];
+  e.fit = now_;
+  if (observer_) observer_->on_fit(now_, id, static_cast<std::uint32_t>(e.step));
+  const Route& route = choose_route(e.step);
+  e.next = route.to;
+  if (route.delay) {
+    const double delay = route.delay->sample(steps_[e.step].delay_rng);
+    if (delay > 0.0) {
+      events_.push(now_ + delay, EventPriority::Arrival, kTransferReady, id);
+      return;
+    }
+  }
+  seek(id);
+}
+
+const Route& NetworkSimulation::choose_route(std::int32_t step) {
+  const std::vector<Route>& routes = spec_.steps[step].routes;
+  if (routes.size() == 1) return routes.front();  // no draw: keeps streams aligned across specs
+  StepState& state = steps_[step];
+  const double u = boost::random::uniform_01<double>()(state.routing_rng);
+  for (std::size_t i = 0; i + 1 < routes.size(); ++i) {
+    if (u < state.cumulative[i]) return routes[i];
+  }
+  return routes.back();
+}
+
+void NetworkSimulation::seek(EntityId id) {
+  Entity& e = entities_[id];
+  e.queued = now_;
+  if (e.next == kExit) {
+    depart(id);
+    return;
+  }
+  if (e.step >= 0 && spec_.steps[e.next].station == spec_.steps[e.step].station) {
+    e.step = e.next;  // same station: keep the place, the stay goes on with the next step
+    start_step(id);
+    return;
+  }
+  request(id);
+}
+
+void NetworkSimulation::request(EntityId id) {
+  Entity& e = entities_[id];
+  const StepSpec& step = spec_.steps[e.next];
+  StationState& station = stations_[step.station];
+  StationResult& stats = result_.stations[step.station];
+  ++stats.requests;
+  if (stats.occupancy.level() < station.capacity && station.line.empty()) {
+    enter(id);
+    return;
+  }
+  if (e.step == kNoStep &&
+      static_cast<std::int64_t>(station.line.size()) >= spec_.stations[step.station].queue_limit) {
+    lose(id, step.station);
+    return;
+  }
+  station.line.push(id, step.priority);
+  stats.queue_length.increment(now_);
+  if (observer_) observer_->on_queue(now_, id, static_cast<std::uint32_t>(e.next), step.station);
+}
+
+void NetworkSimulation::enter(EntityId id) {
+  Entity& e = entities_[id];
+  StationResult& stats = result_.stations[spec_.steps[e.next].station];
+  stats.wait.add(now_ - e.queued);
+  stats.occupancy.increment(now_);
+  if (e.step >= 0) leave_place(id);
+  e.step = e.next;
+  e.since = now_;
+  start_step(id);
+}
+
+void NetworkSimulation::start_step(EntityId id) {
+  Entity& e = entities_[id];
+  const StepSpec& step = spec_.steps[e.step];
+  const double stay = step.duration.sample(steps_[e.step].duration_rng);
+  events_.push(now_ + stay, EventPriority::Departure, kStayEnd, id);
+  if (observer_) observer_->on_start(now_, id, static_cast<std::uint32_t>(e.step), step.station);
+}
+
+void NetworkSimulation::leave_place(EntityId id) {
+  const Entity& e = entities_[id];
+  const std::uint32_t station = spec_.steps[e.step].station;
+  StationResult& stats = result_.stations[station];
+  stats.stay.add(now_ - e.since);
+  const double blocked = now_ - e.fit;
+  if (blocked > 0.0) {
+    stats.blocked.add(blocked);
+    stats.blocked_by_delay_days += e.queued - e.fit;
+    stats.blocked_by_capacity_days += now_ - e.queued;
+  }
+  stats.occupancy.decrement(now_);
+  freed_.push_back(station);
+  if (observer_) observer_->on_leave(now_, id, station);
+}
+
+void NetworkSimulation::depart(EntityId id) {
+  const Entity& e = entities_[id];
+  leave_place(id);
+  const double time_in_system = now_ - e.arrived;
+  result_.time_in_system.add(time_in_system);
+  StreamResult& stream = result_.streams[e.stream];
+  stream.time_in_system.add(time_in_system);
+  ++stream.completions;
+  ++result_.completions;
+  result_.in_system.decrement(now_);
+  if (observer_) observer_->on_exit(now_, id);
+  entities_.release(id);
+}
+
+void NetworkSimulation::lose(EntityId id, std::uint32_t station) {
+  ++result_.stations[station].losses;
+  ++result_.streams[entities_[id].stream].losses;
+  ++result_.losses;
+  result_.in_system.decrement(now_);
+  if (observer_) observer_->on_loss(now_, id, station);
+  entities_.release(id);
+}
+
+// Hands freed places to waiting entities. An entity that takes a place may free one upstream
+// (it was blocked there), so this runs until no freed place is left unoffered.
+void NetworkSimulation::settle() {
+  while (!freed_.empty()) {
+    const std::uint32_t station = freed_.back();
+    freed_.pop_back();
+    pump(station);
+  }
+}
+
+void NetworkSimulation::pump(std::uint32_t station) {
+  StationState& state = stations_[station];
+  StationResult& stats = result_.stations[station];
+  while (!state.line.empty() && stats.occupancy.level() < state.capacity) {
+    const EntityId id = state.line.front();
+    state.line.pop();
+    stats.queue_length.decrement(now_);
+    enter(id);
+  }
+}
+
+void NetworkSimulation::schedule_capacity_change(std::uint32_t station) {
+  const StationSpec& spec = spec_.stations[station];
+  StationState& state = stations_[station];
+  if (spec.schedule.empty()) return;
+  if (state.next_change >= spec.schedule.size()) {
+    if (spec.schedule_period <= 0.0) return;
+    state.next_change = 0;
+    ++state.cycle;
+  }
+  const Time at = static_cast<double>(state.cycle) * spec.schedule_period +
+                  spec.schedule[state.next_change].at;
+  events_.push(at, EventPriority::Capacity, kCapacityChange, station);
+}
+
+void NetworkSimulation::on_capacity_change(std::uint32_t station) {
+  StationState& state = stations_[station];
+  accumulate_capacity(station);
+  state.capacity = spec_.stations[station].schedule[state.next_change].capacity;
+  ++state.next_change;
+  if (observer_) observer_->on_capacity(now_, station, state.capacity);
+  freed_.push_back(station);  // a rise lets waiting entities in
+  schedule_capacity_change(station);
+}
+
+void NetworkSimulation::accumulate_capacity(std::uint32_t station) {
+  StationState& state = stations_[station];
+  if (state.capacity != kUnlimited) {
+    result_.stations[station].capacity_area +=
+        static_cast<double>(state.capacity) * (now_ - state.capacity_since);
+  }
+  state.capacity_since = now_;
+}
+
+void NetworkSimulation::on_warmup_end() {
+  result_.start = now_;
+  for (std::uint32_t s = 0; s < stations_.size(); ++s) {
+    StationResult& r = result_.stations[s];
+    r.occupancy.reset(now_);
+    r.queue_length.reset(now_);
+    r.capacity_area = 0.0;
+    stations_[s].capacity_since = now_;
+    r.wait.reset();
+    r.stay.reset();
+    r.blocked.reset();
+    r.blocked_by_delay_days = 0.0;
+    r.blocked_by_capacity_days = 0.0;
+    r.requests = 0;
+    r.losses = 0;
+  }
+  for (StreamResult& s : result_.streams) {
+    s.arrivals = s.completions = s.losses = 0;
+    s.time_in_system.reset();
+  }
+  result_.in_system.reset(now_);
+  result_.time_in_system.reset();
+  result_.arrivals = result_.completions = result_.losses = 0;
+  if (observer_) observer_->on_warmup_end(now_);
+}
+
+NetworkResult simulate(const NetworkSpec& spec, std::uint64_t master_seed,
+                       std::uint64_t replication, Observer* observer) {
+  NetworkSimulation simulation(spec, master_seed, replication);
+  simulation.set_observer(observer);
+  return simulation.run();
+}
+
+}  // namespace tcsim::sim

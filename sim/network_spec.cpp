@@ -1,0 +1,79 @@
+#include "sim/network_spec.hpp"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+namespace tcsim::sim {
+namespace {
+
+[[noreturn]] void fail(const std::string& what) { throw std::invalid_argument(what); }
+
+void validate_station(const StationSpec& s) {
+  if (s.capacity < 0) fail(fmt::format("station '{}': capacity must be >= 0", s.name));
+  if (s.queue_limit < 0) fail(fmt::format("station '{}': queue limit must be >= 0", s.name));
+  Time previous = 0.0;
+  for (const CapacityChange& c : s.schedule) {
+    if (!std::isfinite(c.at) || c.at < previous) {
+      fail(fmt::format("station '{}': schedule times must be finite, >= 0 and in order", s.name));
+    }
+    if (c.capacity < 0) fail(fmt::format("station '{}': scheduled capacity must be >= 0", s.name));
+    previous = c.at;
+  }
+  if (s.schedule_period < 0.0 || !std::isfinite(s.schedule_period)) {
+    fail(fmt::format("station '{}': schedule period must be finite and >= 0", s.name));
+  }
+  if (s.schedule_period > 0.0 && !s.schedule.empty() && s.schedule.back().at >= s.schedule_period) {
+    fail(fmt::format("station '{}': every schedule time must be inside the period ({} days)",
+                     s.name, s.schedule_period));
+  }
+}
+
+void validate_step(const NetworkSpec& spec, const StepSpec& s) {
+  if (s.station >= spec.stations.size()) {
+    fail(fmt::format("step '{}': no station {}", s.name, s.station));
+  }
+  if (s.routes.empty()) fail(fmt::format("step '{}': needs at least one route", s.name));
+  double sum = 0.0;
+  for (const Route& r : s.routes) {
+    if (r.to != kExit && (r.to < 0 || static_cast<std::size_t>(r.to) >= spec.steps.size())) {
+      fail(fmt::format("step '{}': route to unknown step {}", s.name, r.to));
+    }
+    if (!(r.probability >= 0.0 && r.probability <= 1.0)) {
+      fail(fmt::format("step '{}': route probability {} is not in [0, 1]", s.name, r.probability));
+    }
+    sum += r.probability;
+  }
+  if (std::abs(sum - 1.0) > 1e-9) {
+    fail(fmt::format("step '{}': route probabilities sum to {}, not 1", s.name, sum));
+  }
+}
+
+}  // namespace
+
+void validate(const NetworkSpec& spec) {
+  for (const StationSpec& s : spec.stations) validate_station(s);
+  for (const StepSpec& s : spec.steps) validate_step(spec, s);
+  bool all_limited = true;
+  for (const ArrivalSpec& a : spec.arrivals) {
+    if (!(std::isfinite(a.rate_per_day) && a.rate_per_day > 0.0)) {
+      fail(fmt::format("arrivals '{}': rate must be > 0 per day, got {}", a.name, a.rate_per_day));
+    }
+    if (a.max_arrivals < 0) fail(fmt::format("arrivals '{}': max_arrivals must be >= 0", a.name));
+    if (a.first_step < 0 || static_cast<std::size_t>(a.first_step) >= spec.steps.size()) {
+      fail(fmt::format("arrivals '{}': first step {} does not exist", a.name, a.first_step));
+    }
+    if (a.max_arrivals == kUnlimited) all_limited = false;
+  }
+  if (!(spec.warmup >= 0.0) || !std::isfinite(spec.warmup)) {
+    fail("warm-up must be finite and >= 0 days");
+  }
+  if (!(spec.horizon > 0.0)) fail("horizon must be > 0 days");
+  if (spec.warmup >= spec.horizon) fail("warm-up must end before the horizon");
+  if (!std::isfinite(spec.horizon) && !all_limited) {
+    fail("with no horizon every arrival stream needs max_arrivals, or the run never ends");
+  }
+}
+
+}  // namespace tcsim::sim

@@ -1,0 +1,88 @@
+#pragma once
+// A queueing network with blocking, as plain values: stations (resources with a capacity and a
+// waiting line), steps (a stay at a station, then routing), and arrival streams. The engine
+// knows nothing of hospitals: models/ builds one of these from a scenario.
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/distribution.hpp"
+#include "sim/time.hpp"
+#include "sim/waiting_line.hpp"
+
+namespace tcsim::sim {
+
+/// A capacity or count with no limit.
+inline constexpr std::int64_t kUnlimited = std::numeric_limits<std::int64_t>::max();
+
+/// Routing target meaning "leave the network".
+inline constexpr std::int32_t kExit = -1;
+
+struct CapacityChange {
+  Time at = 0.0;  // days from the start (or from the start of each cycle)
+  std::int64_t capacity = 0;
+};
+
+struct StationSpec {
+  std::string name;
+  /// Places (beds, caseload slots, servers) at time 0, or kUnlimited.
+  std::int64_t capacity = kUnlimited;
+  /// Capacity changes, sorted by time, each at or after 0 (zero capacity allowed). When
+  /// capacity drops below occupancy, work in progress finishes and nobody new starts until
+  /// occupancy is below the new capacity (non-preemptive).
+  std::vector<CapacityChange> schedule;
+  /// If > 0 the schedule repeats every `schedule_period` days (e.g. 7 for a weekly roster).
+  Time schedule_period = 0.0;
+  QueueDiscipline discipline = QueueDiscipline::Fifo;
+  /// Most entities that may wait here while holding no place elsewhere; a newcomer finding the
+  /// line that long is lost (0 gives a loss system). Entities that hold a place upstream are
+  /// never lost: they wait, blocked, whatever the line's length.
+  std::int64_t queue_limit = kUnlimited;
+};
+
+struct Route {
+  std::int32_t to = kExit;  // step index or kExit
+  double probability = 1.0;
+  /// A delay (e.g. referral, assessment) that starts when the stay ends; the entity keeps its
+  /// place meanwhile and only then seeks the next one.
+  std::optional<Distribution> delay;
+};
+
+struct StepSpec {
+  std::string name;  // unique; names the step's random streams
+  std::uint32_t station = 0;
+  Distribution duration;
+  /// Lower runs first in a priority waiting line.
+  std::int32_t priority = 0;
+  /// Probabilities sum to 1. A route to a step at the same station keeps the place: the
+  /// stay continues with the next step's duration.
+  std::vector<Route> routes{Route{}};
+};
+
+struct ArrivalSpec {
+  std::string name;  // unique; names the arrival stream
+  /// Poisson arrivals at this mean rate per day.
+  double rate_per_day = 1.0;
+  /// Stop after this many arrivals (the network then drains), or kUnlimited.
+  std::int64_t max_arrivals = kUnlimited;
+  std::int32_t first_step = 0;
+};
+
+struct NetworkSpec {
+  std::vector<StationSpec> stations;
+  std::vector<StepSpec> steps;
+  std::vector<ArrivalSpec> arrivals;
+  /// The run stops at the horizon, or when nothing is left to happen if that comes first.
+  Time horizon = kForever;
+  /// Statistics are reset at the end of the warm-up.
+  Time warmup = 0.0;
+};
+
+/// Checks indices, probabilities and that the run must end; throws std::invalid_argument
+/// naming the station, step or arrival stream at fault.
+void validate(const NetworkSpec& spec);
+
+}  // namespace tcsim::sim

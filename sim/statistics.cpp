@@ -1,0 +1,50 @@
+#include "sim/statistics.hpp"
+
+#include <cmath>
+
+namespace tcsim::sim {
+
+double LogHistogram::bucket_value(std::size_t bucket) noexcept {
+  if (bucket == 0) return 0.0;
+  if (bucket >= kBuckets - 1) return std::ldexp(1.0, kMaxExponent);
+  const std::size_t index = bucket - 1;
+  const int exponent = kMinExponent + static_cast<int>(index >> kSubBucketBits);
+  const auto sub = static_cast<double>(index & ((1u << kSubBucketBits) - 1));
+  constexpr double kSubBuckets = 1 << kSubBucketBits;
+  return std::ldexp(1.0 + (sub + 0.5) / kSubBuckets, exponent);
+}
+
+double LogHistogram::quantile(double p) const noexcept {
+  if (total_ == 0) return 0.0;
+  p = std::clamp(p, 0.0, 1.0);
+  // The smallest bucket whose cumulative count reaches ceil(p * n) (at least the first value).
+  const auto rank = std::max<std::uint64_t>(
+      1, static_cast<std::uint64_t>(std::ceil(p * static_cast<double>(total_))));
+  std::uint64_t seen = 0;
+  for (std::size_t b = 0; b < counts_.size(); ++b) {
+    seen += counts_[b];
+    if (seen >= rank) return bucket_value(b);
+  }
+  return bucket_value(counts_.size() - 1);
+}
+
+double TimeWeightedCount::quantile(double p) const noexcept {
+  const double total = elapsed();
+  if (!(total > 0.0)) return std::numeric_limits<double>::quiet_NaN();
+  const double target = std::clamp(p, 0.0, 1.0) * total;
+  double seen = 0.0;
+  for (std::size_t level = 0; level < time_at_level_.size(); ++level) {
+    seen += time_at_level_[level];
+    if (seen >= target && time_at_level_[level] > 0.0) return static_cast<double>(level);
+  }
+  return static_cast<double>(max_);
+}
+
+double TimeWeightedCount::share_at(std::int64_t level) const noexcept {
+  const double total = elapsed();
+  const auto index = static_cast<std::size_t>(level);
+  if (!(total > 0.0) || level < 0 || index >= time_at_level_.size()) return 0.0;
+  return time_at_level_[index] / total;
+}
+
+}  // namespace tcsim::sim

@@ -1,0 +1,222 @@
+#include "models/config_node.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include <fmt/format.h>
+
+namespace tcsim::models {
+namespace {
+
+bool is_provenance_key(std::string_view key) { return key == "source" || key == "assumption"; }
+
+std::string join_path(const std::string& parent, std::string_view key) {
+  return parent.empty() ? std::string(key) : parent + "." + std::string(key);
+}
+
+}  // namespace
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+ConfigNode ConfigNode::parse(const std::string& text, const std::string& file) {
+  auto name = std::make_shared<const std::string>(file);
+  try {
+    YAML::Node root = YAML::Load(text);
+    if (!root.IsMap()) {
+      throw ConfigError(ConfigLocation{file, 1, 1, ""},
+                        "expected a YAML mapping of keys at the top of the file");
+    }
+    return ConfigNode(root, name, "");
+  } catch (const YAML::ParserException& e) {
+    throw ConfigError(ConfigLocation{file, e.mark.line + 1, e.mark.column + 1, ""},
+                      "YAML syntax error: " + e.msg);
+  }
+}
+
+ConfigLocation ConfigNode::location() const {
+  const YAML::Mark mark = node_.Mark();
+  const bool known = mark.line >= 0;
+  return ConfigLocation{*file_, known ? mark.line + 1 : 0, known ? mark.column + 1 : 0, path_};
+}
+
+void ConfigNode::fail(const std::string& problem) const { throw ConfigError(location(), problem); }
+
+std::string ConfigNode::found() const {
+  if (!node_.IsDefined() || node_.IsNull()) return "nothing";
+  if (node_.IsMap()) return "a mapping";
+  if (node_.IsSequence()) return "a list";
+  return fmt::format("'{}'", node_.Scalar());
+}
+
+ConfigNode ConfigNode::child(const YAML::Node& node, std::string_view key) const {
+  return ConfigNode(node, file_, join_path(path_, key));
+}
+
+void ConfigNode::expect_map(std::string_view expected) const {
+  if (!node_.IsMap()) fail(fmt::format("expected {}, found {}", expected, found()));
+}
+
+bool ConfigNode::has(std::string_view key) const {
+  return node_.IsMap() && static_cast<bool>(node_[std::string(key)]);
+}
+
+std::optional<ConfigNode> ConfigNode::find(std::string_view key) const {
+  if (!node_.IsMap()) return std::nullopt;
+  const YAML::Node value = node_[std::string(key)];
+  if (!value) return std::nullopt;
+  return child(value, key);
+}
+
+ConfigNode ConfigNode::at(std::string_view key, std::string_view expected) const {
+  expect_map("a mapping");
+  if (auto value = find(key)) return *value;
+  throw ConfigError(location(), fmt::format("missing key '{}': expected {}", key, expected));
+}
+
+std::vector<std::pair<std::string, ConfigNode>> ConfigNode::entries() const {
+  std::vector<std::pair<std::string, ConfigNode>> out;
+  if (!node_.IsMap()) return out;
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.as<std::string>();
+    if (is_provenance_key(key)) continue;
+    out.emplace_back(key, child(kv.second, key));
+  }
+  return out;
+}
+
+void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) const {
+  expect_map("a mapping");
+  std::set<std::string> seen;
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.as<std::string>();
+    const ConfigNode key_node(kv.first, file_, join_path(path_, key));
+    if (!seen.insert(key).second) key_node.fail("this key appears twice in the same mapping");
+    if (is_provenance_key(key)) {
+      if (!kv.second.IsScalar()) key_node.fail("expected a text saying where the numbers come from");
+      continue;
+    }
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string_view nearest;
+    std::size_t best = std::string::npos;
+    for (std::string_view candidate : allowed) {
+      const std::size_t d = edit_distance(key, candidate);
+      if (d < best) {
+        best = d;
+        nearest = candidate;
+      }
+    }
+    std::string valid;
+    for (std::string_view candidate : allowed) {
+      valid += valid.empty() ? "" : ", ";
+      valid += candidate;
+    }
+    const bool close = best <= std::max<std::size_t>(2, key.size() / 3);
+    key_node.fail(fmt::format("unknown key{}; valid keys here: {}",
+                              close ? fmt::format(" (did you mean '{}'?)", nearest) : "", valid));
+  }
+}
+
+std::vector<ConfigNode> ConfigNode::items(std::string_view expected) const {
+  if (!node_.IsSequence()) fail(fmt::format("expected {}, found {}", expected, found()));
+  std::vector<ConfigNode> out;
+  std::size_t index = 0;
+  for (const auto& item : node_) {
+    out.push_back(ConfigNode(item, file_, fmt::format("{}[{}]", path_, index++)));
+  }
+  return out;
+}
+
+std::string ConfigNode::text(std::string_view expected) const {
+  if (!node_.IsScalar()) fail(fmt::format("expected {}, found {}", expected, found()));
+  return node_.Scalar();
+}
+
+double ConfigNode::number(std::string_view expected) const {
+  const std::string raw = text(expected);
+  double value = 0.0;
+  try {
+    value = node_.as<double>();
+  } catch (const YAML::Exception&) {
+    fail(fmt::format("expected {}, found '{}'", expected, raw));
+  }
+  if (!std::isfinite(value)) fail(fmt::format("expected {}, found '{}'", expected, raw));
+  return value;
+}
+
+double ConfigNode::positive(std::string_view expected) const {
+  const double value = number(expected);
+  if (!(value > 0.0)) fail(fmt::format("expected {} (> 0), found {}", expected, node_.Scalar()));
+  return value;
+}
+
+double ConfigNode::non_negative(std::string_view expected) const {
+  const double value = number(expected);
+  if (value < 0.0) fail(fmt::format("expected {} (>= 0), found {}", expected, node_.Scalar()));
+  return value;
+}
+
+double ConfigNode::probability(std::string_view expected) const {
+  const double value = number(expected);
+  if (value < 0.0 || value > 1.0) {
+    fail(fmt::format("expected {} between 0 and 1, found {}", expected, node_.Scalar()));
+  }
+  return value;
+}
+
+std::int64_t ConfigNode::integer(std::string_view expected) const {
+  const std::string raw = text(expected);
+  // yaml-cpp reads 1e6 as a double only; accept whole numbers written either way.
+  const double value = number(expected);
+  if (value != std::floor(value) || std::abs(value) > 9.0e15) {
+    fail(fmt::format("expected {} (a whole number), found '{}'", expected, raw));
+  }
+  return static_cast<std::int64_t>(value);
+}
+
+std::int64_t ConfigNode::positive_integer(std::string_view expected) const {
+  const std::int64_t value = integer(expected);
+  if (value <= 0) fail(fmt::format("expected {} (a whole number > 0), found {}", expected, value));
+  return value;
+}
+
+std::int64_t ConfigNode::non_negative_integer(std::string_view expected) const {
+  const std::int64_t value = integer(expected);
+  if (value < 0) fail(fmt::format("expected {} (a whole number >= 0), found {}", expected, value));
+  return value;
+}
+
+bool ConfigNode::is_word(std::string_view word) const {
+  return node_.IsScalar() && node_.Scalar() == word;
+}
+
+void ConfigNode::collect_provenance(std::vector<std::pair<std::string, std::string>>& out) const {
+  if (node_.IsMap()) {
+    for (const auto& kv : node_) {
+      const std::string key = kv.first.as<std::string>();
+      if (is_provenance_key(key) && kv.second.IsScalar()) {
+        out.emplace_back(path_.empty() ? std::string("(top)") : path_,
+                         key + ": " + kv.second.Scalar());
+      } else {
+        child(kv.second, key).collect_provenance(out);
+      }
+    }
+  } else if (node_.IsSequence()) {
+    for (const ConfigNode& item : items("a list")) item.collect_provenance(out);
+  }
+}
+
+}  // namespace tcsim::models

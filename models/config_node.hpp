@@ -1,0 +1,78 @@
+#pragma once
+// A read-only view of one YAML node that knows where it is (file, line, column, dotted key
+// path), so every complaint about it can say so. Only the scenario loader uses it; nothing
+// else in tcsim touches YAML.
+
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <yaml-cpp/yaml.h>
+
+#include "models/config_error.hpp"
+
+namespace tcsim::models {
+
+class ConfigNode {
+ public:
+  /// Parses `text` (whose origin is `file`, for messages); a syntax error becomes ConfigError.
+  static ConfigNode parse(const std::string& text, const std::string& file);
+
+  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  [[nodiscard]] const std::string& file() const noexcept { return *file_; }
+  [[nodiscard]] ConfigLocation location() const;
+  [[noreturn]] void fail(const std::string& problem) const;
+
+  [[nodiscard]] bool is_map() const { return node_.IsMap(); }
+  [[nodiscard]] bool is_sequence() const { return node_.IsSequence(); }
+  [[nodiscard]] bool is_scalar() const { return node_.IsScalar(); }
+
+  // Maps. Keys "source" and "assumption" may stand in any map: they document its numbers.
+  [[nodiscard]] bool has(std::string_view key) const;
+  /// The value at `key`; a ConfigError saying `expected` if it is missing.
+  [[nodiscard]] ConfigNode at(std::string_view key, std::string_view expected) const;
+  [[nodiscard]] std::optional<ConfigNode> find(std::string_view key) const;
+  /// Entries in document order, excluding "source" and "assumption".
+  [[nodiscard]] std::vector<std::pair<std::string, ConfigNode>> entries() const;
+  /// Fails on a key not in `allowed` (suggesting the nearest allowed one) or a repeated key.
+  void expect_keys(std::initializer_list<std::string_view> allowed) const;
+  void expect_map(std::string_view expected) const;
+
+  // Sequences.
+  [[nodiscard]] std::vector<ConfigNode> items(std::string_view expected) const;
+
+  // Scalars. `expected` completes "expected ..." in the message.
+  [[nodiscard]] std::string text(std::string_view expected) const;
+  [[nodiscard]] double number(std::string_view expected) const;
+  [[nodiscard]] double positive(std::string_view expected) const;
+  [[nodiscard]] double non_negative(std::string_view expected) const;
+  [[nodiscard]] double probability(std::string_view expected) const;
+  [[nodiscard]] std::int64_t integer(std::string_view expected) const;
+  [[nodiscard]] std::int64_t positive_integer(std::string_view expected) const;
+  [[nodiscard]] std::int64_t non_negative_integer(std::string_view expected) const;
+  /// True when the scalar is exactly `word` (e.g. "unlimited", "exit").
+  [[nodiscard]] bool is_word(std::string_view word) const;
+
+  /// Every "source:" / "assumption:" text under this node, as (dotted path of its map, text).
+  void collect_provenance(std::vector<std::pair<std::string, std::string>>& out) const;
+
+ private:
+  ConfigNode(YAML::Node node, std::shared_ptr<const std::string> file, std::string path)
+      : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
+  [[nodiscard]] ConfigNode child(const YAML::Node& node, std::string_view key) const;
+  [[nodiscard]] std::string found() const;
+
+  YAML::Node node_;
+  std::shared_ptr<const std::string> file_;
+  std::string path_;
+};
+
+/// Levenshtein distance, for "did you mean" suggestions.
+[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
+
+}  // namespace tcsim::models

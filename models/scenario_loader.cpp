@@ -1,0 +1,288 @@
+#include "models/scenario_loader.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "models/config_node.hpp"
+#include "models/distribution_config.hpp"
+#include "models/service_vocabulary.hpp"
+
+namespace tcsim::models {
+namespace {
+
+/// The element of `names` nearest to `name`, as " (did you mean 'x'?)", or "".
+std::string suggestion(const std::string& name, const std::vector<std::string>& names) {
+  std::string best;
+  std::size_t distance = std::string::npos;
+  for (const std::string& candidate : names) {
+    const std::size_t d = edit_distance(name, candidate);
+    if (d < distance) {
+      distance = d;
+      best = candidate;
+    }
+  }
+  if (best.empty() || distance > std::max<std::size_t>(2, name.size() / 3)) return "";
+  return fmt::format(" (did you mean '{}'?)", best);
+}
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+RunControl parse_run(const ConfigNode& node) {
+  node.expect_keys({"horizon", "warmup", "replications", "seed"});
+  RunControl run;
+  if (auto h = node.find("horizon")) {
+    run.horizon = h->is_word("unlimited") ? sim::kForever
+                                          : h->positive("a horizon in days, or 'unlimited'");
+  }
+  if (auto w = node.find("warmup")) run.warmup = w->non_negative("a warm-up in days");
+  if (auto r = node.find("replications")) {
+    run.replications = r->positive_integer("a number of replications");
+  }
+  if (auto s = node.find("seed")) {
+    run.seed = static_cast<std::uint64_t>(s->non_negative_integer("a seed"));
+  }
+  if (std::isfinite(run.horizon) && run.warmup >= run.horizon) {
+    node.at("warmup", "").fail(
+        fmt::format("the warm-up ({} days) must end before the horizon ({} days)", run.warmup,
+                    run.horizon));
+  }
+  return run;
+}
+
+void parse_capacity(const ConfigNode& node, Setting& setting) {
+  if (node.is_word("unlimited")) {
+    setting.capacity = sim::kUnlimited;
+    return;
+  }
+  if (node.is_scalar()) {
+    setting.capacity = node.positive_integer("a capacity (places), 'unlimited' or a schedule");
+    return;
+  }
+  node.expect_map("a capacity (places), 'unlimited' or {schedule: [...], repeat_every: days}");
+  node.expect_keys({"schedule", "repeat_every"});
+  const auto entries = node.at("schedule", "a list of {from: day, capacity: places}")
+                           .items("a list of {from: day, capacity: places}");
+  if (entries.empty()) node.at("schedule", "").fail("expected at least one {from, capacity}");
+  double previous = -1.0;
+  for (const ConfigNode& entry : entries) {
+    entry.expect_keys({"from", "capacity"});
+    const ConfigNode from = entry.at("from", "the day this capacity starts");
+    const double at = from.non_negative("a day >= 0");
+    if (at <= previous) from.fail("schedule days must increase from one entry to the next");
+    previous = at;
+    const ConfigNode cap = entry.at("capacity", "places from that day (0 allowed)");
+    const std::int64_t places =
+        cap.is_word("unlimited") ? sim::kUnlimited : cap.non_negative_integer("places");
+    setting.schedule.push_back(sim::CapacityChange{at, places});
+  }
+  if (setting.schedule.front().at != 0.0) {
+    entries.front().at("from", "").fail("the first schedule entry must start at day 0");
+  }
+  setting.capacity = setting.schedule.front().capacity;
+  setting.schedule.erase(setting.schedule.begin());
+  if (auto period = node.find("repeat_every")) {
+    setting.schedule_period = period->positive("a period in days");
+    if (!setting.schedule.empty() && setting.schedule.back().at >= setting.schedule_period) {
+      period->fail("every schedule day must fall inside the repeat period");
+    }
+    // The capacity at day 0 of each cycle comes back at the start of the next cycle.
+    setting.schedule.insert(setting.schedule.begin(), sim::CapacityChange{0.0, setting.capacity});
+  }
+}
+
+Setting parse_setting(const std::string& name, const ConfigNode& node) {
+  node.expect_keys({"kind", "service", "capacity", "queue"});
+  Setting s;
+  s.name = name;
+  const ConfigNode kind = node.at("kind", "'beds' or 'caseload'");
+  const std::string k = kind.text("'beds' or 'caseload'");
+  if (k == "beds") {
+    s.kind = SettingKind::Beds;
+  } else if (k == "caseload") {
+    s.kind = SettingKind::Caseload;
+  } else {
+    kind.fail(fmt::format("expected 'beds' or 'caseload', found '{}'", k));
+  }
+  s.service = "generic";
+  if (auto service = node.find("service")) {
+    s.service = service->text("a service tag");
+    if (std::find(kServices.begin(), kServices.end(), s.service) == kServices.end()) {
+      std::vector<std::string> names(kServices.begin(), kServices.end());
+      service->fail(fmt::format("unknown service '{}'{}; expected one of: {}", s.service,
+                                suggestion(s.service, names), joined(names)));
+    }
+  }
+  parse_capacity(node.at("capacity", "a capacity (places), 'unlimited' or a schedule"), s);
+  if (auto queue = node.find("queue")) {
+    queue->expect_keys({"discipline", "limit"});
+    if (auto d = queue->find("discipline")) {
+      const std::string discipline = d->text("'fifo' or 'priority'");
+      if (discipline == "fifo") {
+        s.discipline = sim::QueueDiscipline::Fifo;
+      } else if (discipline == "priority") {
+        s.discipline = sim::QueueDiscipline::Priority;
+      } else {
+        d->fail(fmt::format("expected 'fifo' or 'priority', found '{}'", discipline));
+      }
+    }
+    if (auto limit = queue->find("limit")) {
+      s.queue_limit = limit->is_word("unlimited")
+                          ? sim::kUnlimited
+                          : limit->non_negative_integer("a queue length limit, or 'unlimited'");
+    }
+  }
+  return s;
+}
+
+std::vector<NextStep> parse_next(const ConfigNode& node) {
+  if (node.is_scalar()) return {NextStep{node.text("a step name or 'exit'"), 1.0}};
+  std::vector<NextStep> next;
+  double sum = 0.0;
+  for (const ConfigNode& item : node.items("a step name, 'exit', or a list of {to, probability}")) {
+    item.expect_keys({"to", "probability"});
+    NextStep n;
+    n.to = item.at("to", "a step name or 'exit'").text("a step name or 'exit'");
+    n.probability = item.at("probability", "a probability").probability("a probability");
+    sum += n.probability;
+    next.push_back(n);
+  }
+  if (next.empty()) node.fail("expected at least one next step");
+  if (std::abs(sum - 1.0) > 1e-9) {
+    node.fail(fmt::format("the probabilities of the next steps must sum to 1, found {:.6g}", sum));
+  }
+  return next;
+}
+
+Step parse_step(const std::string& name, const ConfigNode& node) {
+  node.expect_keys({"setting", "duration", "priority", "next"});
+  Step step;
+  step.name = name;
+  step.setting = node.at("setting", "the setting where this step happens").text("a setting name");
+  step.duration = parse_distribution(node.at("duration", "a duration distribution"));
+  if (auto p = node.find("priority")) {
+    step.priority = static_cast<std::int32_t>(p->integer("a queue priority (lower goes first)"));
+  }
+  step.next = parse_next(node.at("next", "a step name, 'exit', or a list of {to, probability}"));
+  return step;
+}
+
+Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
+  node.expect_keys({"arrivals", "pathway"});
+  Cohort c;
+  c.name = name;
+  const ConfigNode arrivals = node.at("arrivals", "{rate_per_day: number}");
+  arrivals.expect_keys({"rate_per_day", "max_arrivals"});
+  c.rate_per_day =
+      arrivals.at("rate_per_day", "a mean arrival rate per day").positive("arrivals per day");
+  if (auto m = arrivals.find("max_arrivals")) {
+    c.max_arrivals = m->positive_integer("a number of arrivals after which the cohort stops");
+  }
+  const ConfigNode pathway = node.at("pathway", "{steps: {...}}");
+  pathway.expect_keys({"start", "steps"});
+  const ConfigNode steps = pathway.at("steps", "a mapping of step names to steps");
+  steps.expect_map("a mapping of step names to steps");
+  std::map<std::string, ConfigNode> next_nodes;
+  for (const auto& [step_name, step_node] : steps.entries()) {
+    c.steps.push_back(parse_step(step_name, step_node));
+    next_nodes.emplace(step_name, step_node.at("next", ""));
+  }
+  if (c.steps.empty()) steps.fail("expected at least one step");
+  std::vector<std::string> names;
+  for (const Step& s : c.steps) names.push_back(s.name);
+  c.start = c.steps.front().name;
+  if (auto start = pathway.find("start")) {
+    c.start = start->text("a step name");
+    if (std::find(names.begin(), names.end(), c.start) == names.end()) {
+      start->fail(fmt::format("no step '{}' in this pathway{}; steps: {}", c.start,
+                              suggestion(c.start, names), joined(names)));
+    }
+  }
+  for (const Step& s : c.steps) {
+    for (const NextStep& n : s.next) {
+      if (n.to != "exit" && std::find(names.begin(), names.end(), n.to) == names.end()) {
+        next_nodes.at(s.name).fail(fmt::format("no step '{}' in this pathway{}; steps: {} (or 'exit')",
+                                               n.to, suggestion(n.to, names), joined(names)));
+      }
+    }
+  }
+  return c;
+}
+
+void check_references(const Scenario& scenario, const ConfigNode& root) {
+  std::vector<std::string> setting_names;
+  for (const Setting& s : scenario.settings) setting_names.push_back(s.name);
+  for (const Cohort& c : scenario.cohorts) {
+    for (const Step& s : c.steps) {
+      if (std::find(setting_names.begin(), setting_names.end(), s.setting) ==
+          setting_names.end()) {
+        const ConfigNode node = root.at("cohorts", "")
+                                    .at(c.name, "")
+                                    .at("pathway", "")
+                                    .at("steps", "")
+                                    .at(s.name, "")
+                                    .at("setting", "");
+        node.fail(fmt::format("no setting '{}'{}; settings: {}", s.setting,
+                              suggestion(s.setting, setting_names), joined(setting_names)));
+      }
+    }
+  }
+  if (!std::isfinite(scenario.run.horizon)) {
+    for (const Cohort& c : scenario.cohorts) {
+      if (c.max_arrivals == sim::kUnlimited) {
+        root.at("cohorts", "").at(c.name, "").at("arrivals", "").fail(
+            "with run.horizon 'unlimited' every cohort needs max_arrivals, or the run never ends");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+Scenario parse_scenario(const std::string& text, const std::string& file) {
+  const ConfigNode root = ConfigNode::parse(text, file);
+  root.expect_keys({"name", "description", "run", "settings", "cohorts"});
+  Scenario scenario;
+  scenario.file = file;
+  scenario.text = text;
+  scenario.name = root.at("name", "a scenario name").text("a scenario name");
+  if (auto d = root.find("description")) scenario.description = d->text("a description");
+  if (auto run = root.find("run")) scenario.run = parse_run(*run);
+
+  const ConfigNode settings = root.at("settings", "a mapping of setting names to settings");
+  settings.expect_map("a mapping of setting names to settings");
+  for (const auto& [name, node] : settings.entries()) {
+    scenario.settings.push_back(parse_setting(name, node));
+  }
+  if (scenario.settings.empty()) settings.fail("expected at least one setting");
+
+  const ConfigNode cohorts = root.at("cohorts", "a mapping of cohort names to cohorts");
+  cohorts.expect_map("a mapping of cohort names to cohorts");
+  for (const auto& [name, node] : cohorts.entries()) {
+    scenario.cohorts.push_back(parse_cohort(name, node));
+  }
+  if (scenario.cohorts.empty()) cohorts.fail("expected at least one cohort");
+
+  check_references(scenario, root);
+  root.collect_provenance(scenario.provenance);
+  return scenario;
+}
+
+Scenario load_scenario(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(ConfigLocation{path, 0, 0, ""}, "cannot open the file for reading");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parse_scenario(text.str(), path);
+}
+
+}  // namespace tcsim::models

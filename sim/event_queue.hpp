@@ -8,6 +8,7 @@
 // push and pop allocate nothing.
 
 #include <cassert>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -21,6 +22,7 @@ class EventQueue {
   /// Schedules `kind` for `subject` at `time`; same-time events run by priority class, then in
   /// the order they were scheduled.
   void push(Time time, EventPriority priority, std::uint32_t kind, std::uint32_t subject) {
+    assert(time >= 0.0 && !std::signbit(time) && "event times must be >= +0 (see runs_before)");
     const std::uint64_t order =
         (static_cast<std::uint64_t>(priority) << Event::kSequenceBits) | next_sequence_++;
     heap_.push_back(Event{time, order, kind, subject});

@@ -63,27 +63,32 @@ class LogHistogram {
 class Tally {
  public:
   void add(double x) noexcept {
+    // Sums of deviations from the first observation ("shifted data"): as stable as Welford's
+    // update for the mean and variance here, without a division per observation.
+    if (count_ == 0) shift_ = x;
+    const double d = x - shift_;
     ++count_;
-    // Welford's update: numerically stable mean and sum of squared deviations.
-    const double delta = x - mean_;
-    mean_ += delta / static_cast<double>(count_);
-    m2_ += delta * (x - mean_);
-    sum_ += x;
+    sum_d_ += d;
+    sum_d2_ += d * d;
     min_ = std::min(min_, x);
     max_ = std::max(max_, x);
     histogram_.add(x);
   }
 
   [[nodiscard]] std::uint64_t count() const noexcept { return count_; }
-  [[nodiscard]] double sum() const noexcept { return sum_; }
+  [[nodiscard]] double sum() const noexcept {
+    return shift_ * static_cast<double>(count_) + sum_d_;
+  }
   /// Mean of the observations; NaN when there are none (an undefined mean is not zero).
   [[nodiscard]] double mean() const noexcept {
-    return count_ ? mean_ : std::numeric_limits<double>::quiet_NaN();
+    return count_ ? shift_ + sum_d_ / static_cast<double>(count_)
+                  : std::numeric_limits<double>::quiet_NaN();
   }
   /// Sample variance (n - 1); NaN with fewer than two observations.
   [[nodiscard]] double variance() const noexcept {
-    return count_ > 1 ? m2_ / static_cast<double>(count_ - 1)
-                      : std::numeric_limits<double>::quiet_NaN();
+    if (count_ < 2) return std::numeric_limits<double>::quiet_NaN();
+    const double n = static_cast<double>(count_);
+    return std::max(0.0, (sum_d2_ - sum_d_ * sum_d_ / n) / (n - 1.0));
   }
   [[nodiscard]] double min() const noexcept {
     return count_ ? min_ : std::numeric_limits<double>::quiet_NaN();
@@ -100,9 +105,9 @@ class Tally {
 
  private:
   std::uint64_t count_ = 0;
-  double mean_ = 0.0;
-  double m2_ = 0.0;
-  double sum_ = 0.0;
+  double shift_ = 0.0;
+  double sum_d_ = 0.0;
+  double sum_d2_ = 0.0;
   double min_ = std::numeric_limits<double>::infinity();
   double max_ = -std::numeric_limits<double>::infinity();
   LogHistogram histogram_;

@@ -9,9 +9,9 @@ namespace tcsim::models {
 
 struct ConfigLocation {
   std::string file;
-  int line = 0;    // 1-based; 0 when unknown
-  int column = 0;  // 1-based; 0 when unknown
-  std::string key; // dotted path, e.g. "settings.acute.capacity"
+  int line = 0;     // 1-based; 0 when unknown
+  int column = 0;   // 1-based; 0 when unknown
+  std::string key;  // dotted path, e.g. "settings.acute.capacity"
 };
 
 class ConfigError : public std::runtime_error {

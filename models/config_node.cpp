@@ -9,7 +9,9 @@
 namespace tcsim::models {
 namespace {
 
-bool is_provenance_key(std::string_view key) { return key == "source" || key == "assumption"; }
+bool is_provenance_key(std::string_view key) {
+  return key == "source" || key == "assumption";
+}
 
 std::string join_path(const std::string& parent, std::string_view key) {
   return parent.empty() ? std::string(key) : parent + "." + std::string(key);
@@ -19,7 +21,8 @@ std::string join_path(const std::string& parent, std::string_view key) {
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
   std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     std::size_t diagonal = row[0];
     row[0] = i;
@@ -53,7 +56,9 @@ ConfigLocation ConfigNode::location() const {
   return ConfigLocation{*file_, known ? mark.line + 1 : 0, known ? mark.column + 1 : 0, path_};
 }
 
-void ConfigNode::fail(const std::string& problem) const { throw ConfigError(location(), problem); }
+void ConfigNode::fail(const std::string& problem) const {
+  throw ConfigError(location(), problem);
+}
 
 std::string ConfigNode::found() const {
   if (!node_.IsDefined() || node_.IsNull()) return "nothing";
@@ -106,7 +111,8 @@ void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) co
     const ConfigNode key_node(kv.first, file_, join_path(path_, key));
     if (!seen.insert(key).second) key_node.fail("this key appears twice in the same mapping");
     if (is_provenance_key(key)) {
-      if (!kv.second.IsScalar()) key_node.fail("expected a text saying where the numbers come from");
+      if (!kv.second.IsScalar())
+        key_node.fail("expected a text saying where the numbers come from");
       continue;
     }
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
@@ -215,7 +221,8 @@ void ConfigNode::collect_provenance(std::vector<std::pair<std::string, std::stri
       }
     }
   } else if (node_.IsSequence()) {
-    for (const ConfigNode& item : items("a list")) item.collect_provenance(out);
+    for (const ConfigNode& item : items("a list"))
+      item.collect_provenance(out);
   }
 }
 

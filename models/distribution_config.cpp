@@ -68,8 +68,8 @@ sim::Distribution build(const ConfigNode& node, const std::string& kind) {
     }
     return sim::Distribution::empirical(std::move(values), std::move(weights));
   }
-  node.at("distribution", "").fail(
-      fmt::format("unknown distribution '{}'; expected one of: {}", kind, kKinds));
+  node.at("distribution", "")
+      .fail(fmt::format("unknown distribution '{}'; expected one of: {}", kind, kKinds));
 }
 
 }  // namespace

@@ -7,7 +7,9 @@ namespace tcsim::models {
 std::vector<MetricValue> collect_metrics(const sim::NetworkResult& r) {
   std::vector<MetricValue> m;
   const auto add = [&m](const std::string& scope, const char* name, const char* unit,
-                        double value) { m.push_back(MetricValue{scope, name, unit, value}); };
+                        double value) {
+    m.push_back(MetricValue{scope, name, unit, value});
+  };
   const auto count = [](std::uint64_t n) { return static_cast<double>(n); };
   const double period = r.end - r.start;
 

@@ -39,14 +39,16 @@ std::string json_number(double x) {
   return std::isfinite(x) ? fmt::format("{}", x) : "null";
 }
 
-std::string cell(double x) { return std::isfinite(x) ? fmt::format("{:.6g}", x) : "n/a"; }
+std::string cell(double x) {
+  return std::isfinite(x) ? fmt::format("{:.6g}", x) : "n/a";
+}
 
 }  // namespace
 
 std::string format_table(const RunReport& report) {
-  std::string out = fmt::format("{}  ({}; seed {}, {} replication{})\n", report.scenario_name,
-                                report.config_path, report.seed, report.replications,
-                                report.replications == 1 ? "" : "s");
+  std::string out =
+      fmt::format("{}  ({}; seed {}, {} replication{})\n", report.scenario_name, report.config_path,
+                  report.seed, report.replications, report.replications == 1 ? "" : "s");
   out += fmt::format("{:<40} {:>14} {:>14}  {}\n", "metric", "mean", "95% CI +/-", "unit");
   std::string scope;
   for (const MetricSummary& m : report.metrics) {
@@ -57,11 +59,9 @@ std::string format_table(const RunReport& report) {
     const std::string half = m.estimate.half_width ? cell(*m.estimate.half_width) : "n/a";
     out += fmt::format("  {:<38} {:>14} {:>14}  {}\n", m.name, cell(m.estimate.mean), half, m.unit);
   }
-  out += fmt::format("{} events in {:.3f} s ({:.3g} events/s)\n", report.events,
-                     report.wall_seconds,
-                     report.wall_seconds > 0 ? static_cast<double>(report.events) /
-                                                   report.wall_seconds
-                                             : 0.0);
+  out += fmt::format(
+      "{} events in {:.3f} s ({:.3g} events/s)\n", report.events, report.wall_seconds,
+      report.wall_seconds > 0 ? static_cast<double>(report.events) / report.wall_seconds : 0.0);
   return out;
 }
 
@@ -76,12 +76,13 @@ std::string format_json(const RunReport& report, const std::string& version) {
     if (!first) out += ", ";
     first = false;
     std::string values;
-    for (double v : m.values) values += (values.empty() ? "" : ", ") + json_number(v);
-    out += fmt::format(
-        "{}: {{\"mean\": {}, \"ci_half_width\": {}, \"values\": [{}], \"unit\": {}}}",
-        json_string(m.scope + "." + m.name), json_number(m.estimate.mean),
-        m.estimate.half_width ? json_number(*m.estimate.half_width) : "null", values,
-        json_string(m.unit));
+    for (double v : m.values)
+      values += (values.empty() ? "" : ", ") + json_number(v);
+    out +=
+        fmt::format("{}: {{\"mean\": {}, \"ci_half_width\": {}, \"values\": [{}], \"unit\": {}}}",
+                    json_string(m.scope + "." + m.name), json_number(m.estimate.mean),
+                    m.estimate.half_width ? json_number(*m.estimate.half_width) : "null", values,
+                    json_string(m.unit));
   }
   out += "}}\n";
   return out;

@@ -33,7 +33,8 @@ std::string suggestion(const std::string& name, const std::vector<std::string>& 
 
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
+  for (const std::string& n : names)
+    out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
@@ -41,8 +42,8 @@ RunControl parse_run(const ConfigNode& node) {
   node.expect_keys({"horizon", "warmup", "replications", "seed"});
   RunControl run;
   if (auto h = node.find("horizon")) {
-    run.horizon = h->is_word("unlimited") ? sim::kForever
-                                          : h->positive("a horizon in days, or 'unlimited'");
+    run.horizon =
+        h->is_word("unlimited") ? sim::kForever : h->positive("a horizon in days, or 'unlimited'");
   }
   if (auto w = node.find("warmup")) run.warmup = w->non_negative("a warm-up in days");
   if (auto r = node.find("replications")) {
@@ -52,9 +53,9 @@ RunControl parse_run(const ConfigNode& node) {
     run.seed = static_cast<std::uint64_t>(s->non_negative_integer("a seed"));
   }
   if (std::isfinite(run.horizon) && run.warmup >= run.horizon) {
-    node.at("warmup", "").fail(
-        fmt::format("the warm-up ({} days) must end before the horizon ({} days)", run.warmup,
-                    run.horizon));
+    node.at("warmup", "")
+        .fail(fmt::format("the warm-up ({} days) must end before the horizon ({} days)", run.warmup,
+                          run.horizon));
   }
   return run;
 }
@@ -198,7 +199,8 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
   }
   if (c.steps.empty()) steps.fail("expected at least one step");
   std::vector<std::string> names;
-  for (const Step& s : c.steps) names.push_back(s.name);
+  for (const Step& s : c.steps)
+    names.push_back(s.name);
   c.start = c.steps.front().name;
   if (auto start = pathway.find("start")) {
     c.start = start->text("a step name");
@@ -210,8 +212,9 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
   for (const Step& s : c.steps) {
     for (const NextStep& n : s.next) {
       if (n.to != "exit" && std::find(names.begin(), names.end(), n.to) == names.end()) {
-        next_nodes.at(s.name).fail(fmt::format("no step '{}' in this pathway{}; steps: {} (or 'exit')",
-                                               n.to, suggestion(n.to, names), joined(names)));
+        next_nodes.at(s.name).fail(
+            fmt::format("no step '{}' in this pathway{}; steps: {} (or 'exit')", n.to,
+                        suggestion(n.to, names), joined(names)));
       }
     }
   }
@@ -220,11 +223,11 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
 
 void check_references(const Scenario& scenario, const ConfigNode& root) {
   std::vector<std::string> setting_names;
-  for (const Setting& s : scenario.settings) setting_names.push_back(s.name);
+  for (const Setting& s : scenario.settings)
+    setting_names.push_back(s.name);
   for (const Cohort& c : scenario.cohorts) {
     for (const Step& s : c.steps) {
-      if (std::find(setting_names.begin(), setting_names.end(), s.setting) ==
-          setting_names.end()) {
+      if (std::find(setting_names.begin(), setting_names.end(), s.setting) == setting_names.end()) {
         const ConfigNode node = root.at("cohorts", "")
                                     .at(c.name, "")
                                     .at("pathway", "")
@@ -239,8 +242,12 @@ void check_references(const Scenario& scenario, const ConfigNode& root) {
   if (!std::isfinite(scenario.run.horizon)) {
     for (const Cohort& c : scenario.cohorts) {
       if (c.max_arrivals == sim::kUnlimited) {
-        root.at("cohorts", "").at(c.name, "").at("arrivals", "").fail(
-            "with run.horizon 'unlimited' every cohort needs max_arrivals, or the run never ends");
+        root.at("cohorts", "")
+            .at(c.name, "")
+            .at("arrivals", "")
+            .fail(
+                "with run.horizon 'unlimited' every cohort needs max_arrivals, or the run never "
+                "ends");
       }
     }
   }

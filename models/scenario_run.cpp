@@ -30,17 +30,18 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
   // Each replication is reduced to its metric values at once, so memory does not grow with
   // the replication's statistics, only with the number of metrics.
   const auto per_replication = sim::run_replications(
-      static_cast<std::size_t>(report.replications), options.threads, [&](std::size_t k) {
-        return collect_metrics(sim::simulate(spec, report.seed, k));
-      });
+      static_cast<std::size_t>(report.replications), options.threads,
+      [&](std::size_t k) { return collect_metrics(sim::simulate(spec, report.seed, k)); });
 
   const std::vector<MetricValue>& first = per_replication.front();
   for (std::size_t i = 0; i < first.size(); ++i) {
     MetricSummary summary{first[i].scope, first[i].name, first[i].unit, {}, {}};
-    for (const auto& replication : per_replication) summary.values.push_back(replication[i].value);
+    for (const auto& replication : per_replication)
+      summary.values.push_back(replication[i].value);
     summary.estimate = sim::estimate_mean(summary.values);
     if (summary.scope == "system" && summary.name == "events") {
-      for (double v : summary.values) report.events += static_cast<std::uint64_t>(v);
+      for (double v : summary.values)
+        report.events += static_cast<std::uint64_t>(v);
     }
     report.metrics.push_back(std::move(summary));
   }

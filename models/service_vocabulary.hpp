@@ -8,11 +8,20 @@
 namespace tcsim::models {
 
 inline constexpr std::array<std::string_view, 14> kServices = {
-    "acute_beds",           "district_nursing",        "community_matrons",
-    "rapid_response",       "intermediate_care_beds",  "community_hospital_beds",
-    "specialist_therapies", "childrens_services",      "sexual_health",
-    "mental_health_community", "mental_health_beds",   "social_care_packages",
-    "care_home",            "generic",
+    "acute_beds",
+    "district_nursing",
+    "community_matrons",
+    "rapid_response",
+    "intermediate_care_beds",
+    "community_hospital_beds",
+    "specialist_therapies",
+    "childrens_services",
+    "sexual_health",
+    "mental_health_community",
+    "mental_health_beds",
+    "social_care_packages",
+    "care_home",
+    "generic",
 };
 
 }  // namespace tcsim::models

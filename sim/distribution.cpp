@@ -5,8 +5,8 @@
 #include <numeric>
 #include <stdexcept>
 
-#include <boost/random/uniform_01.hpp>
 #include <fmt/format.h>
+#include <boost/random/uniform_01.hpp>
 
 namespace tcsim::sim {
 namespace {
@@ -15,8 +15,12 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::invalid_argument(what);
 }
 
-bool positive(double x) { return std::isfinite(x) && x > 0.0; }
-bool non_negative(double x) { return std::isfinite(x) && x >= 0.0; }
+bool positive(double x) {
+  return std::isfinite(x) && x > 0.0;
+}
+bool non_negative(double x) {
+  return std::isfinite(x) && x >= 0.0;
+}
 
 }  // namespace
 
@@ -68,9 +72,9 @@ Distribution Distribution::triangular(double min, double mode, double max) {
   require(non_negative(min), fmt::format("triangular min must be >= 0, got {}", min));
   require(std::isfinite(mode) && mode >= min,
           fmt::format("triangular mode must be >= min ({}), got {}", min, mode));
-  require(std::isfinite(max) && max >= mode && max > min,
-          fmt::format("triangular max must be >= mode ({}) and > min ({}), got {}", mode, min,
-                      max));
+  require(
+      std::isfinite(max) && max >= mode && max > min,
+      fmt::format("triangular max must be >= mode ({}) and > min ({}), got {}", mode, min, max));
   return Distribution(Triangular{boost::random::triangle_distribution<double>(min, mode, max)});
 }
 
@@ -95,7 +99,8 @@ Distribution Distribution::empirical(std::vector<double> values, std::vector<dou
   std::partial_sum(weights.begin(), weights.end(), cumulative.begin());
   const double total = cumulative.back();
   require(total > 0.0, "empirical weights must not all be zero");
-  for (double& c : cumulative) c /= total;
+  for (double& c : cumulative)
+    c /= total;
   cumulative.back() = 1.0;
   return Distribution(Empirical{std::move(values), std::move(cumulative)});
 }
@@ -131,8 +136,8 @@ double Distribution::sample_other(RandomEngine& engine) const {
     double operator()(const Empirical& e) const {
       const double u = boost::random::uniform_01<double>()(engine);
       const auto it = std::upper_bound(e.cumulative.begin(), e.cumulative.end(), u);
-      const auto index = std::min<std::size_t>(
-          static_cast<std::size_t>(it - e.cumulative.begin()), e.values.size() - 1);
+      const auto index = std::min<std::size_t>(static_cast<std::size_t>(it - e.cumulative.begin()),
+                                               e.values.size() - 1);
       return e.values[index];
     }
   };
@@ -146,7 +151,9 @@ double Distribution::mean() const {
       return std::exp(l.dist.m() + l.dist.s() * l.dist.s() / 2.0);
     }
     double operator()(const Gamma& g) const { return g.dist.alpha() * g.dist.beta(); }
-    double operator()(const Weibull& w) const { return w.dist.b() * std::tgamma(1.0 + 1.0 / w.dist.a()); }
+    double operator()(const Weibull& w) const {
+      return w.dist.b() * std::tgamma(1.0 + 1.0 / w.dist.a());
+    }
     double operator()(const Uniform& u) const { return (u.dist.a() + u.dist.b()) / 2.0; }
     double operator()(const Triangular& t) const {
       return (t.dist.a() + t.dist.b() + t.dist.c()) / 3.0;
@@ -167,12 +174,16 @@ double Distribution::mean() const {
 
 double Distribution::variance() const {
   struct Variance {
-    double operator()(const Exponential& e) const { return 1.0 / (e.dist.lambda() * e.dist.lambda()); }
+    double operator()(const Exponential& e) const {
+      return 1.0 / (e.dist.lambda() * e.dist.lambda());
+    }
     double operator()(const Lognormal& l) const {
       const double s2 = l.dist.s() * l.dist.s();
       return std::expm1(s2) * std::exp(2.0 * l.dist.m() + s2);
     }
-    double operator()(const Gamma& g) const { return g.dist.alpha() * g.dist.beta() * g.dist.beta(); }
+    double operator()(const Gamma& g) const {
+      return g.dist.alpha() * g.dist.beta() * g.dist.beta();
+    }
     double operator()(const Weibull& w) const {
       const double g1 = std::tgamma(1.0 + 1.0 / w.dist.a());
       const double g2 = std::tgamma(1.0 + 2.0 / w.dist.a());

@@ -75,9 +75,8 @@ class Distribution {
     std::vector<double> values;
     std::vector<double> cumulative;  // normalised to end at 1
   };
-  using Impl =
-      std::variant<Exponential, Lognormal, Gamma, Weibull, Uniform, Triangular, Deterministic,
-                   Empirical>;
+  using Impl = std::variant<Exponential, Lognormal, Gamma, Weibull, Uniform, Triangular,
+                            Deterministic, Empirical>;
 
   explicit Distribution(Impl impl) : impl_(std::move(impl)) {}
   [[nodiscard]] double sample_other(RandomEngine& engine) const;

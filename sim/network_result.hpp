@@ -18,13 +18,13 @@ struct StationResult {
   /// Integral of capacity over the period (place-days); 0 if capacity was unlimited.
   double capacity_area = 0.0;
   bool unlimited = false;
-  Tally wait;    // request for a place -> place taken
-  Tally stay;    // place taken -> place given up (includes blocked time)
-  Tally blocked; // fit to move -> place given up (transfer delay + waiting for the next place)
+  Tally wait;     // request for a place -> place taken
+  Tally stay;     // place taken -> place given up (includes blocked time)
+  Tally blocked;  // fit to move -> place given up (transfer delay + waiting for the next place)
   double blocked_by_delay_days = 0.0;     // of which: transfer delays
   double blocked_by_capacity_days = 0.0;  // of which: waiting for a place downstream
-  std::uint64_t requests = 0;  // entities that sought a place here
-  std::uint64_t losses = 0;    // newcomers turned away by a full waiting line
+  std::uint64_t requests = 0;             // entities that sought a place here
+  std::uint64_t losses = 0;               // newcomers turned away by a full waiting line
 
   /// Time-average occupancy over time-average capacity; NaN if capacity is unlimited.
   [[nodiscard]] double utilisation() const;
@@ -41,8 +41,8 @@ struct StreamResult {
 };
 
 struct NetworkResult {
-  Time start = 0.0;  // end of warm-up
-  Time end = 0.0;    // horizon, or when the network drained
+  Time start = 0.0;                 // end of warm-up
+  Time end = 0.0;                   // horizon, or when the network drained
   std::uint64_t events = 0;         // events processed, warm-up included
   std::uint64_t peak_entities = 0;  // most entities in the network at once
   std::vector<StationResult> stations;

@@ -54,21 +54,22 @@ NetworkResult NetworkSimulation::run() {
 
   for (std::uint32_t s = 0; s < streams_.size(); ++s) {
     if (spec_.arrivals[s].max_arrivals > 0) {
+      ++streams_arriving_;
       events_.push(streams_[s].interarrival.sample(streams_[s].rng), EventPriority::Arrival,
                    kArrival, s);
     }
   }
-  for (std::uint32_t s = 0; s < stations_.size(); ++s) schedule_capacity_change(s);
+  for (std::uint32_t s = 0; s < stations_.size(); ++s)
+    schedule_capacity_change(s);
   if (spec_.warmup > 0.0) events_.push(spec_.warmup, EventPriority::Control, kWarmupEnd, 0);
 
   bool reached_horizon = false;
   while (!events_.empty()) {
-    const Event event = events_.top();
-    if (event.time > spec_.horizon) {
+    if (events_.top().time > spec_.horizon) {
       reached_horizon = true;
       break;
     }
-    events_.pop();
+    const Event event = events_.take();
     now_ = event.time;
     ++result_.events;
     switch (event.kind) {
@@ -91,6 +92,9 @@ NetworkResult NetworkSimulation::run() {
         assert(false && "unknown event kind");
     }
     settle();
+    // With no horizon the run is over once arrivals have stopped and the network is empty,
+    // whatever else (e.g. a repeating capacity schedule) is still scheduled.
+    if (!std::isfinite(spec_.horizon) && streams_arriving_ == 0 && entities_.live() == 0) break;
   }
 
   // A finite horizon closes the period there even if the network fell idle before it.
@@ -113,6 +117,8 @@ void NetworkSimulation::on_arrival(std::uint32_t stream) {
   ++s.arrived;
   if (s.arrived < spec.max_arrivals) {
     events_.push(now_ + s.interarrival.sample(s.rng), EventPriority::Arrival, kArrival, stream);
+  } else {
+    --streams_arriving_;
   }
   ++result_.arrivals;
   ++result_.streams[stream].arrivals;
@@ -179,10 +185,12 @@ void NetworkSimulation::request(EntityId id) {
     enter(id);
     return;
   }
-  if (e.step == kNoStep &&
-      static_cast<std::int64_t>(station.line.size()) >= spec_.stations[step.station].queue_limit) {
-    lose(id, step.station);
-    return;
+  if (e.step == kNoStep) {
+    if (station.waiting_newcomers >= spec_.stations[step.station].queue_limit) {
+      lose(id, step.station);
+      return;
+    }
+    ++station.waiting_newcomers;
   }
   station.line.push(id, step.priority);
   stats.queue_length.increment(now_);
@@ -263,6 +271,7 @@ void NetworkSimulation::pump(std::uint32_t station) {
   while (!state.line.empty() && stats.occupancy.level() < state.capacity) {
     const EntityId id = state.line.front();
     state.line.pop();
+    if (entities_[id].step == kNoStep) --state.waiting_newcomers;
     stats.queue_length.decrement(now_);
     enter(id);
   }
@@ -277,8 +286,8 @@ void NetworkSimulation::schedule_capacity_change(std::uint32_t station) {
     state.next_change = 0;
     ++state.cycle;
   }
-  const Time at = static_cast<double>(state.cycle) * spec.schedule_period +
-                  spec.schedule[state.next_change].at;
+  const Time at =
+      static_cast<double>(state.cycle) * spec.schedule_period + spec.schedule[state.next_change].at;
   events_.push(at, EventPriority::Capacity, kCapacityChange, station);
 }
 

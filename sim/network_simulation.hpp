@@ -50,9 +50,10 @@ class NetworkSimulation {
   struct StationState {
     std::int64_t capacity = kUnlimited;
     WaitingLine line;
-    std::size_t next_change = 0;  // index into the schedule of the next change
-    std::uint64_t cycle = 0;      // completed schedule periods
-    Time capacity_since = 0.0;    // last capacity change or reset, for the capacity integral
+    std::int64_t waiting_newcomers = 0;  // entities in `line` that hold no place elsewhere
+    std::size_t next_change = 0;         // index into the schedule of the next change
+    std::uint64_t cycle = 0;             // completed schedule periods
+    Time capacity_since = 0.0;           // last capacity change or reset, for the capacity integral
   };
 
   struct StepState {
@@ -95,6 +96,7 @@ class NetworkSimulation {
   std::vector<StepState> steps_;
   std::vector<StreamState> streams_;
   std::vector<std::uint32_t> freed_;  // stations with a place freed since the last settle()
+  std::size_t streams_arriving_ = 0;  // arrival streams that have not reached max_arrivals
   NetworkResult result_;
   bool ran_ = false;
 };

@@ -8,7 +8,9 @@
 namespace tcsim::sim {
 namespace {
 
-[[noreturn]] void fail(const std::string& what) { throw std::invalid_argument(what); }
+[[noreturn]] void fail(const std::string& what) {
+  throw std::invalid_argument(what);
+}
 
 void validate_station(const StationSpec& s) {
   if (s.capacity < 0) fail(fmt::format("station '{}': capacity must be >= 0", s.name));
@@ -53,8 +55,10 @@ void validate_step(const NetworkSpec& spec, const StepSpec& s) {
 }  // namespace
 
 void validate(const NetworkSpec& spec) {
-  for (const StationSpec& s : spec.stations) validate_station(s);
-  for (const StepSpec& s : spec.steps) validate_step(spec, s);
+  for (const StationSpec& s : spec.stations)
+    validate_station(s);
+  for (const StepSpec& s : spec.steps)
+    validate_step(spec, s);
   bool all_limited = true;
   for (const ArrivalSpec& a : spec.arrivals) {
     if (!(std::isfinite(a.rate_per_day) && a.rate_per_day > 0.0)) {

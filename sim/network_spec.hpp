@@ -75,7 +75,8 @@ struct NetworkSpec {
   std::vector<StationSpec> stations;
   std::vector<StepSpec> steps;
   std::vector<ArrivalSpec> arrivals;
-  /// The run stops at the horizon, or when nothing is left to happen if that comes first.
+  /// Events at or before the horizon run; the run stops there. With no horizon (kForever) it
+  /// stops once every arrival stream has reached max_arrivals and the network is empty.
   Time horizon = kForever;
   /// Statistics are reset at the end of the warm-up.
   Time warmup = 0.0;

@@ -18,7 +18,8 @@ class Observer {
   virtual void on_arrival(Time, EntityId, std::uint32_t /*stream*/) {}
   /// The entity joins the waiting line of `station` for `step`.
   virtual void on_queue(Time, EntityId, std::uint32_t /*step*/, std::uint32_t /*station*/) {}
-  /// The entity takes a place at `station` and starts `step`.
+  /// The entity starts `step` at `station`: it has just taken a place there, or its stay goes
+  /// on from a previous step at the same station.
   virtual void on_start(Time, EntityId, std::uint32_t /*step*/, std::uint32_t /*station*/) {}
   /// The entity's stay at `step` is over; it is now fit to move (and may be blocked).
   virtual void on_fit(Time, EntityId, std::uint32_t /*step*/) {}

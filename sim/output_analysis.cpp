@@ -24,11 +24,13 @@ Estimate estimate_mean(std::span<const double> values, double confidence) {
     return e;
   }
   double sum = 0.0;
-  for (double v : values) sum += v;
+  for (double v : values)
+    sum += v;
   e.mean = sum / static_cast<double>(e.n);
   if (e.n < 2 || !std::isfinite(e.mean)) return e;
   double ss = 0.0;
-  for (double v : values) ss += (v - e.mean) * (v - e.mean);
+  for (double v : values)
+    ss += (v - e.mean) * (v - e.mean);
   const double sd = std::sqrt(ss / static_cast<double>(e.n - 1));
   e.sd = sd;
   e.half_width = t_critical(confidence, e.n - 1) * sd / std::sqrt(static_cast<double>(e.n));

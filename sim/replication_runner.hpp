@@ -42,8 +42,10 @@ auto run_replications(std::size_t count, unsigned threads, Run run)
   } else {
     std::vector<std::thread> pool;
     pool.reserve(workers);
-    for (unsigned i = 0; i < workers; ++i) pool.emplace_back(work);
-    for (std::thread& t : pool) t.join();
+    for (unsigned i = 0; i < workers; ++i)
+      pool.emplace_back(work);
+    for (std::thread& t : pool)
+      t.join();
   }
   if (failure) std::rethrow_exception(failure);
   return results;

@@ -33,11 +33,16 @@ double TimeWeightedCount::quantile(double p) const noexcept {
   if (!(total > 0.0)) return std::numeric_limits<double>::quiet_NaN();
   const double target = std::clamp(p, 0.0, 1.0) * total;
   double seen = 0.0;
+  std::size_t highest_held = 0;  // levels held for no time (an instant's visit) do not count
   for (std::size_t level = 0; level < time_at_level_.size(); ++level) {
+    if (!(time_at_level_[level] > 0.0)) continue;
+    highest_held = level;
     seen += time_at_level_[level];
-    if (seen >= target && time_at_level_[level] > 0.0) return static_cast<double>(level);
+    if (seen >= target) return static_cast<double>(level);
   }
-  return static_cast<double>(max_);
+  // Rounding can leave the running sum a hair short of the total: the answer is then the
+  // highest level actually held.
+  return static_cast<double>(highest_held);
 }
 
 double TimeWeightedCount::share_at(std::int64_t level) const noexcept {

@@ -48,8 +48,8 @@ class LogHistogram {
     const int exponent = static_cast<int>((bits >> 52) & 0x7ff) - 1023;
     if (value < 0x1p-24 || exponent < kMinExponent) return 0;  // also catches negatives
     if (exponent >= kMaxExponent) return kBuckets - 1;
-    const auto sub = static_cast<std::size_t>((bits >> (52 - kSubBucketBits)) &
-                                              ((1u << kSubBucketBits) - 1));
+    const auto sub =
+        static_cast<std::size_t>((bits >> (52 - kSubBucketBits)) & ((1u << kSubBucketBits) - 1));
     return 1 + (static_cast<std::size_t>(exponent - kMinExponent) << kSubBucketBits) + sub;
   }
   /// The value a bucket stands for (its midpoint).

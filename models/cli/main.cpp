@@ -6,8 +6,8 @@
 #include <optional>
 #include <string>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "models/config_error.hpp"
 #include "models/report_format.hpp"
@@ -46,8 +46,9 @@ int run_command(const RunArguments& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"tcsim: discrete-event simulation of patient flow between acute hospitals and "
-               "community health services"};
+  CLI::App app{
+      "tcsim: discrete-event simulation of patient flow between acute hospitals and "
+      "community health services"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
 
@@ -57,8 +58,9 @@ int main(int argc, char** argv) {
   run_cmd->add_option("--reps", run.replications, "Replications (overrides run.replications)")
       ->check(CLI::PositiveNumber);
   run_cmd->add_option("--seed", run.seed, "Master seed (overrides run.seed)");
-  run_cmd->add_option("--threads", run.threads,
-                      "Threads to spread replications over (0: one per core)")
+  run_cmd
+      ->add_option("--threads", run.threads,
+                   "Threads to spread replications over (0: one per core)")
       ->capture_default_str();
   run_cmd->add_flag("--json", run.json, "Print one JSON object instead of a table");
 

@@ -95,23 +95,24 @@ TEST_CASE("the network built from a scenario mirrors it", "[scenario]") {
 
 TEST_CASE("an unknown key is an error with a suggestion", "[scenario][errors]") {
   const auto bad = replace(kValid, "    capacity: 20", "    capactiy: 20");
-  REQUIRE_THROWS_WITH(parse_scenario(bad, "tiny.yaml"),
-                      Contains("tiny.yaml:13") && Contains("settings.acute.capactiy") &&
-                          Contains("did you mean 'capacity'"));
+  REQUIRE_THROWS_WITH(parse_scenario(bad, "tiny.yaml"), Contains("tiny.yaml:11:5") &&
+                                                            Contains("settings.acute.capactiy") &&
+                                                            Contains("did you mean 'capacity'"));
 }
 
 TEST_CASE("probabilities must sum to one", "[scenario][errors]") {
   const auto bad = replace(kValid, "{to: exit, probability: 0.4}", "{to: exit, probability: 0.3}");
   REQUIRE_THROWS_WITH(parse_scenario(bad, "tiny.yaml"),
-                      Contains("cohorts.frail.pathway.steps.admit.next") &&
-                          Contains("sum to 1") && Contains("0.9"));
+                      Contains("cohorts.frail.pathway.steps.admit.next") && Contains("sum to 1") &&
+                          Contains("0.9"));
 }
 
 TEST_CASE("capacities and rates must be positive", "[scenario][errors]") {
   REQUIRE_THROWS_WITH(parse_scenario(replace(kValid, "capacity: 20", "capacity: 0"), "t.yaml"),
                       Contains("settings.acute.capacity") && Contains("> 0"));
-  REQUIRE_THROWS_WITH(parse_scenario(replace(kValid, "rate_per_day: 2", "rate_per_day: -1"), "t.yaml"),
-                      Contains("cohorts.frail.arrivals.rate_per_day") && Contains("> 0"));
+  REQUIRE_THROWS_WITH(
+      parse_scenario(replace(kValid, "rate_per_day: 2", "rate_per_day: -1"), "t.yaml"),
+      Contains("cohorts.frail.arrivals.rate_per_day") && Contains("> 0"));
   REQUIRE_THROWS_WITH(
       parse_scenario(replace(kValid, "rate_per_day: 2", "rate_per_day: lots"), "t.yaml"),
       Contains("expected arrivals per day") && Contains("'lots'"));
@@ -120,27 +121,27 @@ TEST_CASE("capacities and rates must be positive", "[scenario][errors]") {
 TEST_CASE("a zero capacity is allowed inside a schedule", "[scenario]") {
   const auto s = parse_scenario(kValid, "tiny.yaml");
   bool has_zero = false;
-  for (const auto& change : s.settings[1].schedule) has_zero = has_zero || change.capacity == 0;
+  for (const auto& change : s.settings[1].schedule)
+    has_zero = has_zero || change.capacity == 0;
   CHECK(has_zero);
 }
 
 TEST_CASE("references to settings and steps are checked", "[scenario][errors]") {
-  REQUIRE_THROWS_WITH(parse_scenario(replace(kValid, "setting: acute", "setting: acut"), "t.yaml"),
-                      Contains("t.yaml:29") && Contains("no setting 'acut'") &&
-                          Contains("did you mean 'acute'"));
+  REQUIRE_THROWS_WITH(
+      parse_scenario(replace(kValid, "setting: acute", "setting: acut"), "t.yaml"),
+      Contains("t.yaml:29") && Contains("no setting 'acut'") && Contains("did you mean 'acute'"));
   REQUIRE_THROWS_WITH(parse_scenario(replace(kValid, "{to: visit,", "{to: vist,"), "t.yaml"),
                       Contains("no step 'vist'") && Contains("did you mean 'visit'"));
 }
 
 TEST_CASE("distribution parameters are checked where they are written", "[scenario][errors]") {
+  REQUIRE_THROWS_WITH(parse_scenario(replace(kValid, "{distribution: gamma, shape: 2, scale: 7}",
+                                             "{distribution: gama, shape: 2, scale: 7}"),
+                                     "t.yaml"),
+                      Contains("unknown distribution 'gama'") && Contains("gamma"));
   REQUIRE_THROWS_WITH(
-      parse_scenario(replace(kValid, "{distribution: gamma, shape: 2, scale: 7}",
-                             "{distribution: gama, shape: 2, scale: 7}"),
-                     "t.yaml"),
-      Contains("unknown distribution 'gama'") && Contains("gamma"));
-  REQUIRE_THROWS_WITH(parse_scenario(replace(kValid, "mean: 5, sd: 3", "mean: 5, sd: -3"), "t.yaml"),
-                      Contains("cohorts.frail.pathway.steps.admit.duration") &&
-                          Contains("sd must be > 0"));
+      parse_scenario(replace(kValid, "mean: 5, sd: 3", "mean: 5, sd: -3"), "t.yaml"),
+      Contains("cohorts.frail.pathway.steps.admit.duration") && Contains("sd must be > 0"));
 }
 
 TEST_CASE("warm-up must end before the horizon", "[scenario][errors]") {

@@ -74,8 +74,8 @@ TEST_CASE("one replication reports no confidence interval, never a zero one", "[
   const RunReport r = run_scenario(s, options);
   CHECK_FALSE(r.find("servers", "mean_wait")->estimate.half_width.has_value());
   const std::string json = format_json(r, "test");
-  CHECK_THAT(json, Contains("\"servers.mean_wait\": {\"mean\": ") &&
-                       Contains("\"ci_half_width\": null"));
+  CHECK_THAT(json,
+             Contains("\"servers.mean_wait\": {\"mean\": ") && Contains("\"ci_half_width\": null"));
 }
 
 TEST_CASE("the JSON object has the documented shape", "[run][json]") {

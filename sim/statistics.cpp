@@ -28,6 +28,30 @@ double LogHistogram::quantile(double p) const noexcept {
   return bucket_value(counts_.size() - 1);
 }
 
+void Tally::merge(const Tally& other) noexcept {
+  if (other.count_ == 0) return;
+  if (count_ == 0) {
+    *this = other;
+    return;
+  }
+  const auto na = static_cast<double>(count_);
+  const auto nb = static_cast<double>(other.count_);
+  const double n = na + nb;
+  const double mean_a = mean();
+  const double mean_b = other.mean();
+  const double m2_a = sum_d2_ - sum_d_ * sum_d_ / na;
+  const double m2_b = other.sum_d2_ - other.sum_d_ * other.sum_d_ / nb;
+  const double delta = mean_b - mean_a;
+  // Re-centre on the combined mean: deviations then sum to 0 and their squares to M2.
+  shift_ = mean_a + delta * nb / n;
+  sum_d_ = 0.0;
+  sum_d2_ = m2_a + m2_b + delta * delta * na * nb / n;
+  count_ += other.count_;
+  min_ = std::min(min_, other.min_);
+  max_ = std::max(max_, other.max_);
+  histogram_.merge(other.histogram_);
+}
+
 double TimeWeightedCount::quantile(double p) const noexcept {
   const double total = elapsed();
   if (!(total > 0.0)) return std::numeric_limits<double>::quiet_NaN();

@@ -42,6 +42,13 @@ class LogHistogram {
     total_ = 0;
   }
 
+  /// Adds the counts of `other`, as if its values had been added here.
+  void merge(const LogHistogram& other) noexcept {
+    for (std::size_t b = 0; b < counts_.size(); ++b)
+      counts_[b] += other.counts_[b];
+    total_ += other.total_;
+  }
+
   /// Bucket index: 0 for tiny values, then exponent and top mantissa bits, last for overflow.
   [[nodiscard]] static std::size_t bucket_of(double value) noexcept {
     const auto bits = std::bit_cast<std::uint64_t>(value);
@@ -102,6 +109,10 @@ class Tally {
   }
 
   void reset() noexcept { *this = Tally{}; }
+
+  /// Combines `other` into this tally, as if its observations had been added here (Chan et
+  /// al.'s pairwise update of mean and sum of squared deviations).
+  void merge(const Tally& other) noexcept;
 
  private:
   std::uint64_t count_ = 0;

@@ -293,3 +293,30 @@ TEST_CASE("TimeWeightedCount::quantile(1) ignores levels held for no time", "[st
   }
   CHECK(reported_instant_level == 0);
 }
+
+TEST_CASE("Tally::merge equals tallying every observation in one", "[statistics]") {
+  std::mt19937_64 rng(99);
+  std::lognormal_distribution<double> value(1.0, 0.8);
+  sim::Tally all;
+  sim::Tally a;
+  sim::Tally b;
+  for (int i = 0; i < 5000; ++i) {
+    const double x = value(rng);
+    all.add(x);
+    (i % 3 == 0 ? a : b).add(x);
+  }
+  sim::Tally empty;
+  a.merge(empty);  // merging nothing changes nothing
+  a.merge(b);
+  CHECK(a.count() == all.count());
+  CHECK(a.mean() == Approx(all.mean()).epsilon(1e-12));
+  CHECK(a.variance() == Approx(all.variance()).epsilon(1e-10));
+  CHECK(a.sum() == Approx(all.sum()).epsilon(1e-12));
+  CHECK(a.min() == all.min());
+  CHECK(a.max() == all.max());
+  CHECK(a.quantile(0.5) == all.quantile(0.5));
+  CHECK(a.quantile(0.95) == all.quantile(0.95));
+  sim::Tally into_empty;
+  into_empty.merge(all);
+  CHECK(into_empty.mean() == all.mean());
+}

@@ -13,6 +13,7 @@
 #include "models/report_format.hpp"
 #include "models/scenario_loader.hpp"
 #include "models/scenario_run.hpp"
+#include "tcsim_git_commit.hpp"  // generated at build time: TCSIM_GIT_COMMIT
 
 namespace {
 

@@ -33,7 +33,8 @@ class VersionTest(unittest.TestCase):
     def test_version_names_release_and_commit(self):
         out = run("--version")
         self.assertEqual(out.returncode, 0, out.stderr)
-        self.assertRegex(out.stdout, r"tcsim \d+\.\d+\.\d+ \(commit [0-9a-f]+|unknown\)")
+        self.assertRegex(out.stdout,
+                         r"^tcsim \d+\.\d+\.\d+ \(commit ([0-9a-f]{7,}(-modified)?|unknown)\)$")
 
 
 class ReferenceModelTest(unittest.TestCase):

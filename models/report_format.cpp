@@ -40,7 +40,10 @@ std::string json_number(double x) {
 }
 
 std::string cell(double x) {
-  return std::isfinite(x) ? fmt::format("{:.6g}", x) : "n/a";
+  if (!std::isfinite(x)) return "n/a";
+  // Counts read better whole: 1000000, not 1e+06.
+  if (x == std::floor(x) && std::abs(x) < 1e15) return fmt::format("{:.0f}", x);
+  return fmt::format("{:.6g}", x);
 }
 
 }  // namespace

@@ -39,6 +39,10 @@ ConfigNode ConfigNode::parse(const std::string& text, const std::string& file) {
   auto name = std::make_shared<const std::string>(file);
   try {
     YAML::Node root = YAML::Load(text);
+    if (!root.IsDefined() || root.IsNull()) {
+      throw ConfigError(ConfigLocation{file, 1, 1, ""},
+                        "the file is empty: expected a YAML mapping of keys");
+    }
     if (!root.IsMap()) {
       throw ConfigError(ConfigLocation{file, 1, 1, ""},
                         "expected a YAML mapping of keys at the top of the file");

@@ -9,6 +9,7 @@ sim::NetworkSpec build_network(const Scenario& scenario) {
   sim::NetworkSpec spec;
   spec.horizon = scenario.run.horizon;
   spec.warmup = scenario.run.warmup;
+  spec.max_entities = scenario.run.max_patients;
 
   std::map<std::string, std::uint32_t> station_of;
   for (const Setting& s : scenario.settings) {
@@ -31,13 +32,26 @@ sim::NetworkSpec build_network(const Scenario& scenario) {
       step.priority = s.priority;
       step.routes.clear();
       for (const NextStep& n : s.next) {
+        const bool to_exit = n.to == "exit";
+        // A transfer delay is the handoff to the next place: none when leaving the system.
+        std::optional<sim::Distribution> delay = n.transfer_delay;
+        if (!delay && !to_exit) delay = s.transfer_delay;
         step.routes.push_back(
-            sim::Route{n.to == "exit" ? sim::kExit : step_index.at(n.to), n.probability, {}});
+            sim::Route{to_exit ? sim::kExit : step_index.at(n.to), n.probability, delay});
       }
       spec.steps.push_back(std::move(step));
     }
-    spec.arrivals.push_back(
-        sim::ArrivalSpec{c.name, c.rate_per_day, c.max_arrivals, step_index.at(c.start)});
+    const auto stream = static_cast<std::uint32_t>(spec.arrivals.size());
+    spec.arrivals.push_back(sim::ArrivalSpec{
+        c.name, c.rate_per_day,
+        sim::RateProfile(c.weekday_multipliers, c.month_multipliers, scenario.run.start_date),
+        c.max_arrivals, step_index.at(c.start)});
+    for (const Step& s : c.steps) {
+      if (s.initial_in_place > 0 || s.initial_waiting > 0) {
+        spec.initial.push_back(sim::InitialEntities{stream, step_index.at(s.name),
+                                                    s.initial_in_place, s.initial_waiting});
+      }
+    }
   }
   return spec;
 }

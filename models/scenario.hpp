@@ -2,7 +2,10 @@
 // A health-economy scenario as plain values, loaded from YAML in one place
 // (scenario_loader.hpp) and turned into an engine network by network_builder.hpp.
 
+#include <array>
+#include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +33,8 @@ struct Setting {
 struct NextStep {
   std::string to;  // step name in the same pathway, or "exit"
   double probability = 1.0;
+  /// Overrides the step's transfer delay for this move.
+  std::optional<sim::Distribution> transfer_delay{};
 };
 
 struct Step {
@@ -37,12 +42,20 @@ struct Step {
   std::string setting;
   sim::Distribution duration;
   std::int32_t priority = 0;
+  /// Referral / assessment time between being fit to move and seeking the next place, with the
+  /// current place held; applies to moves to another step (not to exit).
+  std::optional<sim::Distribution> transfer_delay{};
   std::vector<NextStep> next;
+  /// Patients at this step at time 0: in place, and waiting for a place.
+  std::int64_t initial_in_place = 0;
+  std::int64_t initial_waiting = 0;
 };
 
 struct Cohort {
   std::string name;
-  double rate_per_day = 0.0;
+  double rate_per_day = 0.0;                                       // base rate, before multipliers
+  std::array<double, 7> weekday_multipliers{1, 1, 1, 1, 1, 1, 1};  // Monday..Sunday
+  std::array<double, 12> month_multipliers{1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
   std::int64_t max_arrivals = sim::kUnlimited;
   std::string start;        // first step
   std::vector<Step> steps;  // in document order
@@ -53,6 +66,9 @@ struct RunControl {
   double warmup = 0.0;             // days
   std::int64_t replications = 1;
   std::uint64_t seed = 1;
+  std::chrono::year_month_day start_date{std::chrono::year(2009), std::chrono::April,
+                                         std::chrono::day(1)};  // the date of day 0
+  std::int64_t max_patients = 10'000'000;  // in the system at once; beyond it the run stops
 };
 
 struct Scenario {

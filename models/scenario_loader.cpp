@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -38,8 +39,25 @@ std::string joined(const std::vector<std::string>& names) {
   return out;
 }
 
+std::chrono::year_month_day parse_date(const ConfigNode& node) {
+  const std::string text = node.text("a date such as 2009-04-01");
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  char dash1 = 0;
+  char dash2 = 0;
+  std::istringstream in(text);
+  in >> y >> dash1 >> m >> dash2 >> d;
+  const std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(m),
+                                         std::chrono::day(d)};
+  if (!in || dash1 != '-' || dash2 != '-' || !in.eof() || !date.ok()) {
+    node.fail(fmt::format("expected a date as YYYY-MM-DD, found '{}'", text));
+  }
+  return date;
+}
+
 RunControl parse_run(const ConfigNode& node) {
-  node.expect_keys({"horizon", "warmup", "replications", "seed"});
+  node.expect_keys({"horizon", "warmup", "replications", "seed", "start_date", "max_patients"});
   RunControl run;
   if (auto h = node.find("horizon")) {
     run.horizon =
@@ -51,6 +69,10 @@ RunControl parse_run(const ConfigNode& node) {
   }
   if (auto s = node.find("seed")) {
     run.seed = static_cast<std::uint64_t>(s->non_negative_integer("a seed"));
+  }
+  if (auto d = node.find("start_date")) run.start_date = parse_date(*d);
+  if (auto m = node.find("max_patients")) {
+    run.max_patients = m->positive_integer("a limit on patients in the system at once");
   }
   if (std::isfinite(run.horizon) && run.warmup >= run.horizon) {
     node.at("warmup", "")
@@ -150,10 +172,11 @@ std::vector<NextStep> parse_next(const ConfigNode& node) {
   std::vector<NextStep> next;
   double sum = 0.0;
   for (const ConfigNode& item : node.items("a step name, 'exit', or a list of {to, probability}")) {
-    item.expect_keys({"to", "probability"});
+    item.expect_keys({"to", "probability", "transfer_delay"});
     NextStep n;
     n.to = item.at("to", "a step name or 'exit'").text("a step name or 'exit'");
     n.probability = item.at("probability", "a probability").probability("a probability");
+    if (auto delay = item.find("transfer_delay")) n.transfer_delay = parse_distribution(*delay);
     sum += n.probability;
     next.push_back(n);
   }
@@ -165,7 +188,7 @@ std::vector<NextStep> parse_next(const ConfigNode& node) {
 }
 
 Step parse_step(const std::string& name, const ConfigNode& node) {
-  node.expect_keys({"setting", "duration", "priority", "next"});
+  node.expect_keys({"setting", "duration", "priority", "transfer_delay", "next", "initial"});
   Step step;
   step.name = name;
   step.setting = node.at("setting", "the setting where this step happens").text("a setting name");
@@ -173,8 +196,58 @@ Step parse_step(const std::string& name, const ConfigNode& node) {
   if (auto p = node.find("priority")) {
     step.priority = static_cast<std::int32_t>(p->integer("a queue priority (lower goes first)"));
   }
+  if (auto delay = node.find("transfer_delay")) step.transfer_delay = parse_distribution(*delay);
   step.next = parse_next(node.at("next", "a step name, 'exit', or a list of {to, probability}"));
+  if (auto initial = node.find("initial")) {
+    initial->expect_keys({"in_place", "waiting"});
+    if (auto n = initial->find("in_place")) {
+      step.initial_in_place = n->non_negative_integer("patients in place at day 0");
+    }
+    if (auto n = initial->find("waiting")) {
+      step.initial_waiting = n->non_negative_integer("patients waiting at day 0");
+    }
+  }
   return step;
+}
+
+template <std::size_t N>
+void parse_multipliers(const ConfigNode& node, std::array<double, N>& out,
+                       std::string_view expected) {
+  const auto items = node.items(expected);
+  if (items.size() != N) {
+    node.fail(fmt::format("expected {}, found {} values", expected, items.size()));
+  }
+  double peak = 0.0;
+  for (std::size_t i = 0; i < N; ++i) {
+    out[i] = items[i].non_negative("a rate multiplier (0 allowed)");
+    peak = std::max(peak, out[i]);
+  }
+  if (peak == 0.0) node.fail("at least one multiplier must be above 0, or nobody ever arrives");
+}
+
+/// Steps that no path from the start reaches are almost always a typo in a `next:`.
+void check_reachable(const Cohort& c, const ConfigNode& steps_node) {
+  std::set<std::string> reached{c.start};
+  std::vector<std::string> frontier{c.start};
+  while (!frontier.empty()) {
+    const std::string name = frontier.back();
+    frontier.pop_back();
+    for (const Step& s : c.steps) {
+      if (s.name != name) continue;
+      for (const NextStep& n : s.next) {
+        if (n.to != "exit" && reached.insert(n.to).second) frontier.push_back(n.to);
+      }
+    }
+  }
+  for (const Step& s : c.steps) {
+    if (!reached.count(s.name)) {
+      steps_node.at(s.name, "")
+          .fail(
+              fmt::format("step '{}' cannot be reached from the start step '{}': check the `next:` "
+                          "entries that should lead here",
+                          s.name, c.start));
+    }
+  }
 }
 
 Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
@@ -182,11 +255,18 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
   Cohort c;
   c.name = name;
   const ConfigNode arrivals = node.at("arrivals", "{rate_per_day: number}");
-  arrivals.expect_keys({"rate_per_day", "max_arrivals"});
+  arrivals.expect_keys(
+      {"rate_per_day", "max_arrivals", "weekday_multipliers", "monthly_multipliers"});
   c.rate_per_day =
       arrivals.at("rate_per_day", "a mean arrival rate per day").positive("arrivals per day");
   if (auto m = arrivals.find("max_arrivals")) {
     c.max_arrivals = m->positive_integer("a number of arrivals after which the cohort stops");
+  }
+  if (auto w = arrivals.find("weekday_multipliers")) {
+    parse_multipliers(*w, c.weekday_multipliers, "7 multipliers, Monday to Sunday");
+  }
+  if (auto m = arrivals.find("monthly_multipliers")) {
+    parse_multipliers(*m, c.month_multipliers, "12 multipliers, January to December");
   }
   const ConfigNode pathway = node.at("pathway", "{steps: {...}}");
   pathway.expect_keys({"start", "steps"});
@@ -218,6 +298,7 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
       }
     }
   }
+  check_reachable(c, steps);
   return c;
 }
 
@@ -249,6 +330,24 @@ void check_references(const Scenario& scenario, const ConfigNode& root) {
                 "with run.horizon 'unlimited' every cohort needs max_arrivals, or the run never "
                 "ends");
       }
+    }
+  }
+  // Patients placed at day 0 must fit the places there at day 0.
+  for (const Setting& setting : scenario.settings) {
+    std::int64_t placed = 0;
+    for (const Cohort& c : scenario.cohorts) {
+      for (const Step& s : c.steps) {
+        if (s.setting == setting.name) placed += s.initial_in_place;
+      }
+    }
+    if (setting.capacity != sim::kUnlimited && placed > setting.capacity) {
+      root.at("settings", "")
+          .at(setting.name, "")
+          .at("capacity", "")
+          .fail(fmt::format(
+              "{} patients are placed here at day 0 (steps' initial.in_place) but it has "
+              "only {} places then",
+              placed, setting.capacity));
     }
   }
 }

@@ -13,6 +13,11 @@ double StationResult::loss_probability() const {
   return requests ? static_cast<double>(losses) / static_cast<double>(requests) : std::nan("");
 }
 
+double StationResult::full_share() const {
+  const double period = occupancy.elapsed();
+  return period > 0.0 ? full_days / period : std::nan("");
+}
+
 double NetworkResult::throughput() const {
   const double period = end - start;
   return period > 0.0 ? static_cast<double>(completions) / period : std::nan("");

@@ -23,13 +23,19 @@ struct StationResult {
   Tally blocked;  // fit to move -> place given up (transfer delay + waiting for the next place)
   double blocked_by_delay_days = 0.0;     // of which: transfer delays
   double blocked_by_capacity_days = 0.0;  // of which: waiting for a place downstream
-  std::uint64_t requests = 0;             // entities that sought a place here
-  std::uint64_t losses = 0;               // newcomers turned away by a full waiting line
+  /// Blocked days by the station the entity was moving to (indexed by station).
+  std::vector<double> blocked_days_for;
+  /// Days with occupancy at or above capacity (never, if capacity is unlimited).
+  double full_days = 0.0;
+  std::uint64_t requests = 0;  // entities that sought a place here
+  std::uint64_t losses = 0;    // newcomers turned away by a full waiting line
 
   /// Time-average occupancy over time-average capacity; NaN if capacity is unlimited.
   [[nodiscard]] double utilisation() const;
   /// losses / requests; NaN with no requests.
   [[nodiscard]] double loss_probability() const;
+  /// Share of the period spent full; NaN for an empty period.
+  [[nodiscard]] double full_share() const;
 };
 
 struct StreamResult {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <string>
 
+#include <fmt/format.h>
 #include <boost/random/uniform_01.hpp>
 
 namespace tcsim::sim {
@@ -13,14 +14,19 @@ NetworkSimulation::NetworkSimulation(const NetworkSpec& spec, std::uint64_t mast
                                      std::uint64_t replication)
     : spec_(spec) {
   validate(spec_);
-  stations_.resize(spec_.stations.size());
-  result_.stations.resize(spec_.stations.size());
-  for (std::size_t i = 0; i < spec_.stations.size(); ++i) {
+  const std::size_t n_stations = spec_.stations.size();
+  stations_.resize(n_stations);
+  result_.stations.resize(n_stations);
+  waits_for_.assign(n_stations * n_stations, 0);
+  deadlock_seen_.assign(n_stations, 0);
+  for (std::size_t i = 0; i < n_stations; ++i) {
     const StationSpec& s = spec_.stations[i];
     stations_[i].capacity = s.capacity;
     stations_[i].line = WaitingLine(s.discipline);
+    stations_[i].full = s.capacity <= 0;
     result_.stations[i].name = s.name;
     result_.stations[i].unlimited = s.capacity == kUnlimited;
+    result_.stations[i].blocked_days_for.assign(n_stations, 0.0);
     for (const CapacityChange& c : s.schedule) {
       if (c.capacity == kUnlimited) result_.stations[i].unlimited = true;
     }
@@ -42,8 +48,11 @@ NetworkSimulation::NetworkSimulation(const NetworkSpec& spec, std::uint64_t mast
   result_.streams.resize(spec_.arrivals.size());
   for (std::size_t i = 0; i < spec_.arrivals.size(); ++i) {
     const ArrivalSpec& a = spec_.arrivals[i];
+    const bool thinned = !a.profile.constant();
+    const double peak = thinned ? a.profile.peak() : 1.0;
     streams_.push_back(StreamState{make_stream(master_seed, replication, "arrivals/" + a.name),
-                                   Distribution::exponential(1.0 / a.rate_per_day), 0});
+                                   Distribution::exponential(1.0 / (a.rate_per_day * peak)), peak,
+                                   thinned, 0});
     result_.streams[i].name = a.name;
   }
 }
@@ -52,11 +61,11 @@ NetworkResult NetworkSimulation::run() {
   if (ran_) throw std::logic_error("NetworkSimulation::run() called twice");
   ran_ = true;
 
+  place_initial_entities();
   for (std::uint32_t s = 0; s < streams_.size(); ++s) {
     if (spec_.arrivals[s].max_arrivals > 0) {
       ++streams_arriving_;
-      events_.push(streams_[s].interarrival.sample(streams_[s].rng), EventPriority::Arrival,
-                   kArrival, s);
+      schedule_arrival(s);
     }
   }
   for (std::uint32_t s = 0; s < stations_.size(); ++s)
@@ -99,13 +108,15 @@ NetworkResult NetworkSimulation::run() {
 
   // A finite horizon closes the period there even if the network fell idle before it.
   const Time end = (reached_horizon || std::isfinite(spec_.horizon)) ? spec_.horizon : now_;
+  now_ = end;
   result_.end = end;
   result_.in_system.finish(end);
   for (std::uint32_t s = 0; s < stations_.size(); ++s) {
-    result_.stations[s].occupancy.finish(end);
-    result_.stations[s].queue_length.finish(end);
-    now_ = end;
+    StationResult& r = result_.stations[s];
+    r.occupancy.finish(end);
+    r.queue_length.finish(end);
     accumulate_capacity(s);
+    if (stations_[s].full) r.full_days += end - stations_[s].full_since;
   }
   result_.peak_entities = entities_.capacity();
   // The system's time in system is every stream's, combined once here rather than tallied
@@ -115,24 +126,72 @@ NetworkResult NetworkSimulation::run() {
   return std::move(result_);
 }
 
+void NetworkSimulation::place_initial_entities() {
+  for (const InitialEntities& group : spec_.initial) {
+    const std::uint32_t station = spec_.steps[group.step].station;
+    StationResult& stats = result_.stations[station];
+    for (std::int64_t i = 0; i < group.in_place; ++i) {
+      const EntityId id = new_entity(group.stream);
+      Entity& e = entities_[id];
+      e.step = e.next = group.step;
+      stats.occupancy.increment(now_);
+      start_step(id);
+    }
+    update_full(station);
+    for (std::int64_t i = 0; i < group.waiting; ++i) {
+      const EntityId id = new_entity(group.stream);
+      entities_[id].next = group.step;
+      seek(id);
+    }
+  }
+  settle();
+}
+
+EntityId NetworkSimulation::new_entity(std::uint32_t stream) {
+  if (static_cast<std::int64_t>(entities_.live()) >= spec_.max_entities) {
+    throw SimulationStopped(
+        SimulationStopped::Reason::EntityLimit, now_,
+        fmt::format("stopped at day {:.2f}: more than {} entities in the network at once "
+                    "(the limit set to protect memory); the network is probably overloaded",
+                    now_, spec_.max_entities));
+  }
+  const EntityId id = entities_.acquire();
+  Entity& e = entities_[id];
+  e.arrived = now_;
+  e.stream = stream;
+  result_.in_system.increment(now_);
+  return id;
+}
+
+void NetworkSimulation::schedule_arrival(std::uint32_t stream) {
+  StreamState& s = streams_[stream];
+  Time t = now_ + s.interarrival.sample(s.rng);
+  if (s.thinned) {
+    // Thinning: keep a candidate at the peak rate with probability multiplier(t) / peak. Stop
+    // looking past the horizon, where the candidate is never run anyway.
+    const RateProfile& profile = spec_.arrivals[stream].profile;
+    boost::random::uniform_01<double> u;
+    while (t <= spec_.horizon && u(s.rng) * s.peak >= profile.at(t)) {
+      t += s.interarrival.sample(s.rng);
+    }
+  }
+  events_.push(t, EventPriority::Arrival, kArrival, stream);
+}
+
 void NetworkSimulation::on_arrival(std::uint32_t stream) {
   StreamState& s = streams_[stream];
   const ArrivalSpec& spec = spec_.arrivals[stream];
   ++s.arrived;
   if (s.arrived < spec.max_arrivals) {
-    events_.push(now_ + s.interarrival.sample(s.rng), EventPriority::Arrival, kArrival, stream);
+    schedule_arrival(stream);
   } else {
     --streams_arriving_;
   }
   ++result_.arrivals;
   ++result_.streams[stream].arrivals;
 
-  const EntityId id = entities_.acquire();
-  Entity& e = entities_[id];
-  e.arrived = now_;
-  e.stream = stream;
-  e.next = spec.first_step;
-  result_.in_system.increment(now_);
+  const EntityId id = new_entity(stream);
+  entities_[id].next = spec.first_step;
   if (observer_) observer_->on_arrival(now_, id, stream);
   seek(id);
 }
@@ -199,14 +258,24 @@ void NetworkSimulation::request(EntityId id) {
   station.line.push(id, step.priority);
   stats.queue_length.increment(now_);
   if (observer_) observer_->on_queue(now_, id, static_cast<std::uint32_t>(e.next), step.station);
+  if (e.step >= 0) {
+    // Blocked: it keeps its place while it waits. This may close a cycle of full stations.
+    const std::uint32_t held = spec_.steps[e.step].station;
+    e.blocked = true;
+    ++stations_[held].blocked_occupants;
+    ++waits_for_[held * stations_.size() + step.station];
+    check_deadlock(step.station);
+  }
 }
 
 void NetworkSimulation::enter(EntityId id) {
   Entity& e = entities_[id];
-  StationResult& stats = result_.stations[spec_.steps[e.next].station];
+  const std::uint32_t station = spec_.steps[e.next].station;
+  StationResult& stats = result_.stations[station];
   stats.wait.add(now_ - e.queued);
   stats.occupancy.increment(now_);
-  if (e.step >= 0) leave_place(id);
+  update_full(station);
+  if (e.step >= 0) leave_place(id, station);
   e.step = e.next;
   e.since = now_;
   start_step(id);
@@ -220,8 +289,8 @@ void NetworkSimulation::start_step(EntityId id) {
   if (observer_) observer_->on_start(now_, id, static_cast<std::uint32_t>(e.step), step.station);
 }
 
-void NetworkSimulation::leave_place(EntityId id) {
-  const Entity& e = entities_[id];
+void NetworkSimulation::leave_place(EntityId id, std::uint32_t moving_to) {
+  Entity& e = entities_[id];
   const std::uint32_t station = spec_.steps[e.step].station;
   StationResult& stats = result_.stations[station];
   stats.stay.add(now_ - e.since);
@@ -230,15 +299,22 @@ void NetworkSimulation::leave_place(EntityId id) {
     stats.blocked.add(blocked);
     stats.blocked_by_delay_days += e.queued - e.fit;
     stats.blocked_by_capacity_days += now_ - e.queued;
+    if (moving_to != kNoStation) stats.blocked_days_for[moving_to] += blocked;
+  }
+  if (e.blocked) {
+    e.blocked = false;
+    --stations_[station].blocked_occupants;
+    --waits_for_[station * stations_.size() + moving_to];
   }
   stats.occupancy.decrement(now_);
+  update_full(station);
   freed_.push_back(station);
   if (observer_) observer_->on_leave(now_, id, station);
 }
 
 void NetworkSimulation::depart(EntityId id) {
   const Entity& e = entities_[id];
-  leave_place(id);
+  leave_place(id, kNoStation);
   const double time_in_system = now_ - e.arrived;
   StreamResult& stream = result_.streams[e.stream];
   stream.time_in_system.add(time_in_system);
@@ -280,6 +356,56 @@ void NetworkSimulation::pump(std::uint32_t station) {
   }
 }
 
+void NetworkSimulation::update_full(std::uint32_t station) {
+  StationState& state = stations_[station];
+  const bool full = result_.stations[station].occupancy.level() >= state.capacity;
+  if (full == state.full) return;
+  state.full = full;
+  if (full) {
+    state.full_since = now_;
+  } else {
+    result_.stations[station].full_days += now_ - state.full_since;
+  }
+}
+
+// A deadlock is a closed set of stations, each full, each of whose occupants is waiting for a
+// place in another station of the set: nobody in it can ever move. Called when an entity
+// starts waiting while holding a place (the only moment such a set can close), it walks from
+// the station waited for along "occupants wait for" edges and gives up at the first station
+// where something can still change: room, an occupant still in its stay or transfer delay, or
+// a capacity schedule.
+void NetworkSimulation::check_deadlock(std::uint32_t wanted) {
+  const std::size_t n = stations_.size();
+  std::fill(deadlock_seen_.begin(), deadlock_seen_.end(), 0);
+  deadlock_stack_.assign(1, wanted);
+  std::vector<std::uint32_t> members;
+  while (!deadlock_stack_.empty()) {
+    const std::uint32_t x = deadlock_stack_.back();
+    deadlock_stack_.pop_back();
+    if (deadlock_seen_[x]) continue;
+    deadlock_seen_[x] = 1;
+    const StationState& state = stations_[x];
+    const std::int64_t occupancy = result_.stations[x].occupancy.level();
+    if (!spec_.stations[x].schedule.empty() || occupancy < state.capacity ||
+        state.blocked_occupants < occupancy || occupancy == 0) {
+      return;
+    }
+    members.push_back(x);
+    for (std::uint32_t y = 0; y < n; ++y) {
+      if (waits_for_[x * n + y] > 0) deadlock_stack_.push_back(y);
+    }
+  }
+  std::string names;
+  for (const std::uint32_t m : members) {
+    names += (names.empty() ? "" : ", ") + spec_.stations[m].name;
+  }
+  throw SimulationStopped(
+      SimulationStopped::Reason::Deadlock, now_,
+      fmt::format("deadlock at day {:.2f}: {} {} full and every occupant is waiting for a place "
+                  "in another of them, so nobody can move",
+                  now_, names, members.size() == 1 ? "is" : "are"));
+}
+
 void NetworkSimulation::schedule_capacity_change(std::uint32_t station) {
   const StationSpec& spec = spec_.stations[station];
   StationState& state = stations_[station];
@@ -299,6 +425,7 @@ void NetworkSimulation::on_capacity_change(std::uint32_t station) {
   accumulate_capacity(station);
   state.capacity = spec_.stations[station].schedule[state.next_change].capacity;
   ++state.next_change;
+  update_full(station);
   if (observer_) observer_->on_capacity(now_, station, state.capacity);
   freed_.push_back(station);  // a rise lets waiting entities in
   schedule_capacity_change(station);
@@ -321,11 +448,14 @@ void NetworkSimulation::on_warmup_end() {
     r.queue_length.reset(now_);
     r.capacity_area = 0.0;
     stations_[s].capacity_since = now_;
+    stations_[s].full_since = now_;
+    r.full_days = 0.0;
     r.wait.reset();
     r.stay.reset();
     r.blocked.reset();
     r.blocked_by_delay_days = 0.0;
     r.blocked_by_capacity_days = 0.0;
+    std::fill(r.blocked_days_for.begin(), r.blocked_days_for.end(), 0.0);
     r.requests = 0;
     r.losses = 0;
   }

@@ -10,6 +10,8 @@
 // share those names share random numbers (common random numbers).
 
 #include <cstdint>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "sim/entity_pool.hpp"
@@ -21,6 +23,21 @@
 
 namespace tcsim::sim {
 
+/// A replication stopped before its end because going on would be meaningless or harmful: the
+/// network deadlocked, or more entities were in it than NetworkSpec::max_entities allows.
+class SimulationStopped : public std::runtime_error {
+ public:
+  enum class Reason { Deadlock, EntityLimit };
+  SimulationStopped(Reason reason, Time at, const std::string& what)
+      : std::runtime_error(what), reason_(reason), at_(at) {}
+  [[nodiscard]] Reason reason() const noexcept { return reason_; }
+  [[nodiscard]] Time at() const noexcept { return at_; }
+
+ private:
+  Reason reason_;
+  Time at_;
+};
+
 class NetworkSimulation {
  public:
   /// Validates `spec` (std::invalid_argument if it is malformed); `spec` must outlive this.
@@ -30,12 +47,14 @@ class NetworkSimulation {
   void set_observer(Observer* observer) noexcept { observer_ = observer; }
 
   /// Runs the replication to its horizon (or until it drains) and returns its statistics.
-  /// Call once.
+  /// Call once. Throws SimulationStopped on deadlock (every entity in a closed set of full
+  /// stations waiting for a place in another of them) or when max_entities is exceeded.
   NetworkResult run();
 
  private:
   enum Kind : std::uint32_t { kArrival, kStayEnd, kTransferReady, kCapacityChange, kWarmupEnd };
   static constexpr std::int32_t kNoStep = -2;
+  static constexpr std::uint32_t kNoStation = 0xffffffffu;
 
   struct Entity {
     Time arrived = 0.0;  // entered the network
@@ -45,6 +64,7 @@ class NetworkSimulation {
     std::uint32_t stream = 0;
     std::int32_t step = kNoStep;  // step whose place it holds
     std::int32_t next = kNoStep;  // step it is moving to, or kExit
+    bool blocked = false;         // in a waiting line while holding a place
   };
 
   struct StationState {
@@ -54,6 +74,9 @@ class NetworkSimulation {
     std::size_t next_change = 0;         // index into the schedule of the next change
     std::uint64_t cycle = 0;             // completed schedule periods
     Time capacity_since = 0.0;           // last capacity change or reset, for the capacity integral
+    Time full_since = 0.0;               // when it last became full, while it is full
+    bool full = false;                   // occupancy >= capacity
+    std::int64_t blocked_occupants = 0;  // occupants waiting in another station's line
   };
 
   struct StepState {
@@ -65,11 +88,16 @@ class NetworkSimulation {
 
   struct StreamState {
     RandomEngine rng;
-    Distribution interarrival;
+    Distribution interarrival;  // at the peak rate when the profile varies (thinning)
+    double peak = 1.0;          // the profile's peak multiplier
+    bool thinned = false;       // the rate varies: candidates are thinned
     std::int64_t arrived = 0;
   };
 
   void on_arrival(std::uint32_t stream);
+  void schedule_arrival(std::uint32_t stream);
+  void place_initial_entities();
+  EntityId new_entity(std::uint32_t stream);
   void on_stay_end(EntityId id);
   void on_capacity_change(std::uint32_t station);
   void on_warmup_end();
@@ -77,8 +105,11 @@ class NetworkSimulation {
   void seek(EntityId id);
   void request(EntityId id);
   void enter(EntityId id);
+  void update_full(std::uint32_t station);
+  void check_deadlock(std::uint32_t station);
   void start_step(EntityId id);
-  void leave_place(EntityId id);
+  /// Gives up the entity's place; `moving_to` is the station it enters next, or kNoStation.
+  void leave_place(EntityId id, std::uint32_t moving_to);
   void depart(EntityId id);
   void lose(EntityId id, std::uint32_t station);
   void settle();
@@ -97,6 +128,11 @@ class NetworkSimulation {
   std::vector<StreamState> streams_;
   std::vector<std::uint32_t> freed_;  // stations with a place freed since the last settle()
   std::size_t streams_arriving_ = 0;  // arrival streams that have not reached max_arrivals
+  /// waits_for_[held * stations + wanted]: entities holding a place at `held` that wait in the
+  /// line of `wanted`; the edges of the graph deadlock detection walks.
+  std::vector<std::int64_t> waits_for_;
+  std::vector<std::uint32_t> deadlock_stack_;  // scratch for check_deadlock, kept to reuse
+  std::vector<char> deadlock_seen_;
   NetworkResult result_;
   bool ran_ = false;
 };

@@ -69,7 +69,26 @@ void validate(const NetworkSpec& spec) {
       fail(fmt::format("arrivals '{}': first step {} does not exist", a.name, a.first_step));
     }
     if (a.max_arrivals == kUnlimited) all_limited = false;
+    if (!(a.profile.peak() > 0.0)) {
+      fail(fmt::format("arrivals '{}': every rate multiplier is zero", a.name));
+    }
+    for (double m : a.profile.weekday()) {
+      if (!(m >= 0.0 && std::isfinite(m)))
+        fail(fmt::format("arrivals '{}': multipliers must be >= 0", a.name));
+    }
+    for (double m : a.profile.month()) {
+      if (!(m >= 0.0 && std::isfinite(m)))
+        fail(fmt::format("arrivals '{}': multipliers must be >= 0", a.name));
+    }
   }
+  for (const InitialEntities& i : spec.initial) {
+    if (i.stream >= spec.arrivals.size()) fail("initial entities: unknown arrival stream");
+    if (i.step < 0 || static_cast<std::size_t>(i.step) >= spec.steps.size()) {
+      fail("initial entities: unknown step");
+    }
+    if (i.in_place < 0 || i.waiting < 0) fail("initial entities: counts must be >= 0");
+  }
+  if (spec.max_entities <= 0) fail("max_entities must be > 0");
   if (!(spec.warmup >= 0.0) || !std::isfinite(spec.warmup)) {
     fail("warm-up must be finite and >= 0 days");
   }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sim/distribution.hpp"
+#include "sim/rate_profile.hpp"
 #include "sim/time.hpp"
 #include "sim/waiting_line.hpp"
 
@@ -64,17 +65,30 @@ struct StepSpec {
 
 struct ArrivalSpec {
   std::string name;  // unique; names the arrival stream
-  /// Poisson arrivals at this mean rate per day.
+  /// Poisson arrivals at this base rate per day, times `profile`'s multiplier at each moment.
   double rate_per_day = 1.0;
+  RateProfile profile{};
   /// Stop after this many arrivals (the network then drains), or kUnlimited.
   std::int64_t max_arrivals = kUnlimited;
   std::int32_t first_step = 0;
+};
+
+/// Entities already in the network at time 0 (a warm start from today's ward and waiting list).
+struct InitialEntities {
+  std::uint32_t stream = 0;   // the arrival stream they count as
+  std::int32_t step = 0;      // the step they are at, or waiting for
+  std::int64_t in_place = 0;  // holding a place at the step's station, starting a fresh stay
+  std::int64_t waiting = 0;   // in the station's waiting line, holding nothing
 };
 
 struct NetworkSpec {
   std::vector<StationSpec> stations;
   std::vector<StepSpec> steps;
   std::vector<ArrivalSpec> arrivals;
+  std::vector<InitialEntities> initial;
+  /// The run stops with SimulationStopped if more entities than this are in the network at
+  /// once (a guard against an overloaded network filling memory).
+  std::int64_t max_entities = kUnlimited;
   /// Events at or before the horizon run; the run stops there. With no horizon (kForever) it
   /// stops once every arrival stream has reached max_arrivals and the network is empty.
   Time horizon = kForever;

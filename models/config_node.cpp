@@ -35,10 +35,82 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-ConfigNode ConfigNode::parse(const std::string& text, const std::string& file) {
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> parts;
+  std::string part;
+  for (const char c : path) {
+    if (c == '.') {
+      parts.push_back(part);
+      part.clear();
+    } else {
+      part += c;
+    }
+  }
+  parts.push_back(part);
+  return parts;
+}
+
+void apply_override(YAML::Node root, const std::string& path, const std::string& value) {
+  const ConfigLocation where{"--set", 0, 0, path};
+  const std::vector<std::string> parts = split_path(path);
+  YAML::Node node;
+  node.reset(root);
+  std::string walked;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const std::string& key = parts[i];
+    const bool last = i + 1 == parts.size();
+    if (key.empty()) throw ConfigError(where, "expected a dotted path such as run.horizon");
+    YAML::Node child;
+    if (node.IsSequence()) {
+      std::size_t index = 0;
+      try {
+        index = std::stoul(key);
+      } catch (const std::exception&) {
+        throw ConfigError(
+            where, fmt::format("'{}' is a list: expected an index, found '{}'", walked, key));
+      }
+      if (index >= node.size()) {
+        throw ConfigError(
+            where, fmt::format("'{}' has {} items: no index {}", walked, node.size(), index));
+      }
+      child.reset(node[index]);
+    } else if (node.IsMap()) {
+      if (!node[key] && !last) {
+        std::vector<std::string> keys;
+        for (const auto& kv : node)
+          keys.push_back(kv.first.as<std::string>());
+        std::string valid;
+        for (const std::string& k : keys)
+          valid += (valid.empty() ? "" : ", ") + k;
+        throw ConfigError(where, fmt::format("no key '{}' under '{}'; keys there: {}", key,
+                                             walked.empty() ? "(top)" : walked, valid));
+      }
+      child.reset(node[key]);
+    } else {
+      throw ConfigError(where, fmt::format("'{}' is a single value: it has no '{}'", walked, key));
+    }
+    walked += (walked.empty() ? "" : ".") + key;
+    node.reset(child);
+  }
+  if (node.IsDefined() && !node.IsNull() && !node.IsScalar()) {
+    throw ConfigError(where, "this path holds a mapping or a list: --set replaces single values");
+  }
+  node = value;
+}
+
+}  // namespace
+
+ConfigNode ConfigNode::parse(const std::string& text, const std::string& file,
+                             const std::vector<std::pair<std::string, std::string>>& overrides) {
   auto name = std::make_shared<const std::string>(file);
   try {
     YAML::Node root = YAML::Load(text);
+    if (root.IsMap()) {
+      for (const auto& [path, value] : overrides)
+        apply_override(root, path, value);
+    }
     if (!root.IsDefined() || root.IsNull()) {
       throw ConfigError(ConfigLocation{file, 1, 1, ""},
                         "the file is empty: expected a YAML mapping of keys");

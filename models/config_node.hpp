@@ -21,7 +21,11 @@ namespace tcsim::models {
 class ConfigNode {
  public:
   /// Parses `text` (whose origin is `file`, for messages); a syntax error becomes ConfigError.
-  static ConfigNode parse(const std::string& text, const std::string& file);
+  /// Each override ("dotted.path", "value") then replaces the scalar at that path (a list item
+  /// by its index); the path must exist, except that its last key may be new in a mapping (the
+  /// loader then checks it like any other key).
+  static ConfigNode parse(const std::string& text, const std::string& file,
+                          const std::vector<std::pair<std::string, std::string>>& overrides = {});
 
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   [[nodiscard]] const std::string& file() const noexcept { return *file_; }

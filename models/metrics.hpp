@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "sim/network_result.hpp"
+#include "sim/network_spec.hpp"
 
 namespace tcsim::models {
 
@@ -16,7 +17,9 @@ struct MetricValue {
   double value = 0.0;  // NaN when undefined in this replication (e.g. no observations)
 };
 
-/// Every metric of one replication, in a fixed order (settings, cohorts, system).
-[[nodiscard]] std::vector<MetricValue> collect_metrics(const sim::NetworkResult& result);
+/// Every metric of one replication, in a fixed order (settings, cohorts, system). `spec` tells
+/// which settings patients move between, for delayed days by the setting waited for.
+[[nodiscard]] std::vector<MetricValue> collect_metrics(const sim::NetworkResult& result,
+                                                       const sim::NetworkSpec& spec);
 
 }  // namespace tcsim::models

@@ -91,4 +91,46 @@ std::string format_json(const RunReport& report, const std::string& version) {
   return out;
 }
 
+namespace {
+
+std::string csv_number(double x) {
+  return std::isfinite(x) ? fmt::format("{}", x) : "";
+}
+
+}  // namespace
+
+std::string format_replications_csv(const RunReport& report) {
+  std::string out = "replication,scope,metric,unit,value\n";
+  for (std::size_t k = 0; k < report.replication_ids.size(); ++k) {
+    for (const MetricSummary& m : report.metrics) {
+      out += fmt::format("{},{},{},{},{}\n", report.replication_ids[k], m.scope, m.name, m.unit,
+                         csv_number(m.values[k]));
+    }
+  }
+  return out;
+}
+
+std::string format_summary_csv(const RunReport& report) {
+  std::string out = "scope,metric,unit,mean,ci_half_width,replications\n";
+  for (const MetricSummary& m : report.metrics) {
+    out +=
+        fmt::format("{},{},{},{},{},{}\n", m.scope, m.name, m.unit, csv_number(m.estimate.mean),
+                    m.estimate.half_width ? csv_number(*m.estimate.half_width) : "", m.estimate.n);
+  }
+  return out;
+}
+
+std::string format_daily_csv(const RunReport& report) {
+  std::string out = "replication,day,setting,mean_occupancy\n";
+  for (std::size_t k = 0; k < report.daily.size(); ++k) {
+    for (std::size_t d = 0; d < report.daily[k].size(); ++d) {
+      for (std::size_t s = 0; s < report.settings.size(); ++s) {
+        out += fmt::format("{},{},{},{}\n", report.replication_ids[k], d, report.settings[s],
+                           report.daily[k][d][s]);
+      }
+    }
+  }
+  return out;
+}
+
 }  // namespace tcsim::models

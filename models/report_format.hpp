@@ -14,4 +14,14 @@ namespace tcsim::models {
 /// "ci_half_width", "values", "unit"}}}; undefined numbers are null.
 [[nodiscard]] std::string format_json(const RunReport& report, const std::string& version);
 
+/// Long CSV, one row per (replication, metric): replication,scope,metric,unit,value.
+[[nodiscard]] std::string format_replications_csv(const RunReport& report);
+
+/// One row per metric: scope,metric,unit,mean,ci_half_width,replications (empty cells where
+/// undefined).
+[[nodiscard]] std::string format_summary_csv(const RunReport& report);
+
+/// replication,day,setting,mean_occupancy - from RunReport::daily.
+[[nodiscard]] std::string format_daily_csv(const RunReport& report);
+
 }  // namespace tcsim::models

@@ -76,6 +76,8 @@ struct Scenario {
   std::string description;
   std::string file;  // where it was loaded from
   std::string text;  // the YAML as read, kept for outputs
+  /// `--set` overrides applied on top of `text`, as ("dotted.path", "value").
+  std::vector<std::pair<std::string, std::string>> overrides;
   RunControl run;
   std::vector<Setting> settings;
   std::vector<Cohort> cohorts;

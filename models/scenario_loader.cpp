@@ -354,12 +354,14 @@ void check_references(const Scenario& scenario, const ConfigNode& root) {
 
 }  // namespace
 
-Scenario parse_scenario(const std::string& text, const std::string& file) {
-  const ConfigNode root = ConfigNode::parse(text, file);
+Scenario parse_scenario(const std::string& text, const std::string& file,
+                        const Overrides& overrides) {
+  const ConfigNode root = ConfigNode::parse(text, file, overrides);
   root.expect_keys({"name", "description", "run", "settings", "cohorts"});
   Scenario scenario;
   scenario.file = file;
   scenario.text = text;
+  scenario.overrides = overrides;
   scenario.name = root.at("name", "a scenario name").text("a scenario name");
   if (auto d = root.find("description")) scenario.description = d->text("a description");
   if (auto run = root.find("run")) scenario.run = parse_run(*run);
@@ -383,12 +385,12 @@ Scenario parse_scenario(const std::string& text, const std::string& file) {
   return scenario;
 }
 
-Scenario load_scenario(const std::string& path) {
+Scenario load_scenario(const std::string& path, const Overrides& overrides) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(ConfigLocation{path, 0, 0, ""}, "cannot open the file for reading");
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_scenario(text.str(), path);
+  return parse_scenario(text.str(), path, overrides);
 }
 
 }  // namespace tcsim::models

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/scenario.hpp"
+#include "sim/observer.hpp"
 #include "sim/output_analysis.hpp"
 
 namespace tcsim::models {
@@ -15,6 +16,10 @@ struct RunOptions {
   std::optional<std::int64_t> replications;  // overrides the scenario's run.replications
   std::optional<std::uint64_t> seed;         // overrides run.seed
   unsigned threads = 1;                      // 0: one per core
+  /// Run replication K alone (0-based), exactly as it runs among the others.
+  std::optional<std::int64_t> only_replication;
+  /// Keep each replication's daily mean occupancy per setting.
+  bool daily_series = false;
 };
 
 struct MetricSummary {
@@ -30,7 +35,11 @@ struct RunReport {
   std::string config_path;
   std::uint64_t seed = 0;
   std::int64_t replications = 0;
+  std::vector<std::int64_t> replication_ids;  // which replications ran, in order
   std::vector<MetricSummary> metrics;
+  std::vector<std::string> settings;  // names, in the order of the daily series' columns
+  /// daily[k][d][s]: mean occupancy of setting s on day d in replication_ids[k]; if requested.
+  std::vector<std::vector<std::vector<double>>> daily;
   double wall_seconds = 0.0;
   std::uint64_t events = 0;  // over all replications
 
@@ -38,6 +47,12 @@ struct RunReport {
   [[nodiscard]] const MetricSummary* find(const std::string& scope, const std::string& name) const;
 };
 
+/// Runs the replications; throws sim::SimulationStopped if one deadlocks or exceeds
+/// run.max_patients.
 [[nodiscard]] RunReport run_scenario(const Scenario& scenario, const RunOptions& options);
+
+/// Runs replication `replication` alone with `observer` attached (e.g. a TraceWriter).
+void observe_replication(const Scenario& scenario, std::uint64_t seed, std::int64_t replication,
+                         sim::Observer& observer);
 
 }  // namespace tcsim::models

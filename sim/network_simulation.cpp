@@ -134,13 +134,16 @@ void NetworkSimulation::place_initial_entities() {
       const EntityId id = new_entity(group.stream);
       Entity& e = entities_[id];
       e.step = e.next = group.step;
+      if (observer_) observer_->on_arrival(now_, id, group.stream);
       stats.occupancy.increment(now_);
+      if (observer_) observer_->on_occupancy(now_, station, stats.occupancy.level());
       start_step(id);
     }
     update_full(station);
     for (std::int64_t i = 0; i < group.waiting; ++i) {
       const EntityId id = new_entity(group.stream);
       entities_[id].next = group.step;
+      if (observer_) observer_->on_arrival(now_, id, group.stream);
       seek(id);
     }
   }
@@ -275,6 +278,7 @@ void NetworkSimulation::enter(EntityId id) {
   stats.wait.add(now_ - e.queued);
   stats.occupancy.increment(now_);
   update_full(station);
+  if (observer_) observer_->on_occupancy(now_, station, stats.occupancy.level());
   if (e.step >= 0) leave_place(id, station);
   e.step = e.next;
   e.since = now_;
@@ -309,7 +313,10 @@ void NetworkSimulation::leave_place(EntityId id, std::uint32_t moving_to) {
   stats.occupancy.decrement(now_);
   update_full(station);
   freed_.push_back(station);
-  if (observer_) observer_->on_leave(now_, id, station);
+  if (observer_) {
+    observer_->on_leave(now_, id, station);
+    observer_->on_occupancy(now_, station, stats.occupancy.level());
+  }
 }
 
 void NetworkSimulation::depart(EntityId id) {

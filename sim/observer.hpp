@@ -14,7 +14,8 @@ namespace tcsim::sim {
 class Observer {
  public:
   virtual ~Observer() = default;
-  /// A new entity of arrival stream `stream` enters the network.
+  /// A new entity of arrival stream `stream` enters the network (at time 0 for the entities of
+  /// NetworkSpec::initial).
   virtual void on_arrival(Time, EntityId, std::uint32_t /*stream*/) {}
   /// The entity joins the waiting line of `station` for `step`.
   virtual void on_queue(Time, EntityId, std::uint32_t /*step*/, std::uint32_t /*station*/) {}
@@ -29,6 +30,8 @@ class Observer {
   virtual void on_exit(Time, EntityId) {}
   /// The entity found the waiting line of `station` full and is lost.
   virtual void on_loss(Time, EntityId, std::uint32_t /*station*/) {}
+  /// `station`'s occupancy (places held) is now `occupancy`.
+  virtual void on_occupancy(Time, std::uint32_t /*station*/, std::int64_t /*occupancy*/) {}
   /// `station`'s capacity changes (kUnlimited for no limit).
   virtual void on_capacity(Time, std::uint32_t /*station*/, std::int64_t /*capacity*/) {}
   /// The warm-up ended: statistics restart here.

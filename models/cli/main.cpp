@@ -1,47 +1,157 @@
-// tcsim command line. Exit codes: 0 success, 1 runtime failure, 2 bad input (config or
-// arguments), before anything is simulated.
+// tcsim command line. Exit codes (docs/cli.md): 0 success; 1 internal failure; 2 bad input
+// (config, arguments, output paths) - nothing is simulated; 3 refused (an unstable scenario
+// without --allow-unstable); 4 stopped (deadlock, or more patients than run.max_patients).
 
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
 #include "models/config_error.hpp"
+#include "models/describe.hpp"
+#include "models/file_output.hpp"
+#include "models/network_builder.hpp"
 #include "models/report_format.hpp"
 #include "models/scenario_loader.hpp"
 #include "models/scenario_run.hpp"
+#include "models/schema.hpp"
+#include "models/stability.hpp"
+#include "models/trace_writer.hpp"
+#include "sim/network_simulation.hpp"
 #include "tcsim_git_commit.hpp"  // generated at build time: TCSIM_GIT_COMMIT
 
 namespace {
 
-constexpr int kBadInput = 2;
+using namespace tcsim;
+
+enum ExitCode : int { kOk = 0, kInternal = 1, kBadInput = 2, kRefused = 3, kStopped = 4 };
+
+/// An argument that is well-formed for CLI11 but unusable (e.g. an output folder that cannot be
+/// created); reported like bad input, before anything runs.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Refused to run, e.g. an unstable scenario.
+struct Refused : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 std::string version_text() {
   return fmt::format("tcsim {} (commit {})", TCSIM_VERSION, TCSIM_GIT_COMMIT);
 }
 
-struct RunArguments {
+void print(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+struct ScenarioArguments {
   std::string config;
+  std::vector<std::string> set;
+  std::optional<double> horizon;
+};
+
+void add_scenario_arguments(CLI::App* cmd, ScenarioArguments& args) {
+  cmd->add_option("config", args.config, "Scenario YAML file")->required();
+  cmd->add_option("--set", args.set,
+                  "Override a single value by its dotted path, e.g. "
+                  "--set settings.acute.capacity=320 (repeatable)")
+      ->type_name("PATH=VALUE");
+  cmd->add_option("--horizon", args.horizon, "Horizon in days (same as --set run.horizon=D)")
+      ->check(CLI::PositiveNumber);
+}
+
+models::Scenario load(const ScenarioArguments& args) {
+  models::Overrides overrides;
+  for (const std::string& item : args.set) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      throw UsageError(fmt::format("--set '{}': expected PATH=VALUE, e.g. run.seed=7", item));
+    }
+    overrides.emplace_back(item.substr(0, eq), item.substr(eq + 1));
+  }
+  if (args.horizon) overrides.emplace_back("run.horizon", fmt::format("{}", *args.horizon));
+  return models::load_scenario(args.config, overrides);
+}
+
+struct RunArguments {
+  ScenarioArguments scenario;
   std::optional<std::int64_t> replications;
   std::optional<std::uint64_t> seed;
   unsigned threads = 0;
   bool json = false;
+  std::optional<std::string> out;
+  std::optional<std::int64_t> replication;
+  std::optional<std::string> trace;
+  bool allow_unstable = false;
 };
 
 int run_command(const RunArguments& args) {
-  const tcsim::models::Scenario scenario = tcsim::models::load_scenario(args.config);
-  tcsim::models::RunOptions options;
+  const models::Scenario scenario = load(args.scenario);
+  const models::StabilityReport stability = models::analyse_stability(scenario);
+  if (!stability.stable() && !args.allow_unstable) {
+    throw Refused(fmt::format(
+        "unstable: offered load reaches capacity at {}. Queues would grow without limit; "
+        "raise capacity, or run anyway with --allow-unstable",
+        stability.unstable_settings()));
+  }
+  if (args.out) {
+    std::error_code error;
+    std::filesystem::create_directories(*args.out, error);
+    if (error || !std::filesystem::is_directory(*args.out)) {
+      throw UsageError(fmt::format("--out '{}': cannot create the folder ({})", *args.out,
+                                   error ? error.message() : "not a folder"));
+    }
+  }
+
+  models::RunOptions options;
   options.replications = args.replications;
   options.seed = args.seed;
   options.threads = args.threads;
-  const tcsim::models::RunReport report = tcsim::models::run_scenario(scenario, options);
-  const std::string text = args.json ? tcsim::models::format_json(report, TCSIM_VERSION)
-                                     : tcsim::models::format_table(report);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  return 0;
+  options.only_replication = args.replication;
+  options.daily_series = args.out.has_value();
+  const models::RunReport report = models::run_scenario(scenario, options);
+
+  if (args.trace) {
+    const sim::NetworkSpec spec = models::build_network(scenario);
+    models::TraceWriter trace(spec, *args.trace);
+    models::observe_replication(scenario, report.seed, args.replication.value_or(0), trace);
+    trace.finish();
+  }
+  if (args.out) {
+    const std::filesystem::path dir(*args.out);
+    models::write_file_atomically((dir / "summary.csv").string(),
+                                  models::format_summary_csv(report));
+    models::write_file_atomically((dir / "replications.csv").string(),
+                                  models::format_replications_csv(report));
+    models::write_file_atomically((dir / "daily_occupancy.csv").string(),
+                                  models::format_daily_csv(report));
+  }
+  print(args.json ? models::format_json(report, TCSIM_VERSION) : models::format_table(report));
+  return kOk;
+}
+
+int check_command(const ScenarioArguments& args) {
+  const models::Scenario scenario = load(args);
+  const models::StabilityReport stability = models::analyse_stability(scenario);
+  print(fmt::format("{}: valid scenario '{}'\n", scenario.file, scenario.name));
+  print(models::format_stability(stability));
+  if (!stability.stable()) {
+    throw Refused(fmt::format("unstable: offered load reaches capacity at {}",
+                              stability.unstable_settings()));
+  }
+  return kOk;
+}
+
+int describe_command(const ScenarioArguments& args) {
+  const models::Scenario scenario = load(args);
+  print(models::describe_scenario(scenario, models::analyse_stability(scenario)));
+  return kOk;
 }
 
 }  // namespace
@@ -52,10 +162,18 @@ int main(int argc, char** argv) {
       "community health services"};
   app.set_version_flag("--version", version_text());
   app.require_subcommand(1);
+  app.footer(
+      "Examples:\n"
+      "  tcsim run configs/reference/mmc.yaml --reps 5\n"
+      "  tcsim run configs/reference/acute_community.yaml --set settings.community.capacity=300\n"
+      "  tcsim check configs/examples/area.yaml\n"
+      "  tcsim describe configs/examples/area_esd.yaml\n"
+      "Exit codes: 0 ok, 1 internal failure, 2 bad input, 3 refused (unstable), 4 stopped "
+      "(deadlock or patient limit).");
 
   RunArguments run;
   CLI::App* run_cmd = app.add_subcommand("run", "Simulate a scenario and print its metrics");
-  run_cmd->add_option("config", run.config, "Scenario YAML file")->required();
+  add_scenario_arguments(run_cmd, run.scenario);
   run_cmd->add_option("--reps", run.replications, "Replications (overrides run.replications)")
       ->check(CLI::PositiveNumber);
   run_cmd->add_option("--seed", run.seed, "Master seed (overrides run.seed)");
@@ -64,22 +182,66 @@ int main(int argc, char** argv) {
                    "Threads to spread replications over (0: one per core)")
       ->capture_default_str();
   run_cmd->add_flag("--json", run.json, "Print one JSON object instead of a table");
+  run_cmd->add_option("--out", run.out,
+                      "Also write summary.csv, replications.csv and daily_occupancy.csv here");
+  run_cmd
+      ->add_option("--rep", run.replication,
+                   "Run replication K alone (numbered from 0), exactly as in a full run")
+      ->check(CLI::NonNegativeNumber);
+  run_cmd->add_option("--trace", run.trace,
+                      "Write a per-patient event log (CSV) of replication --rep K (default 0)");
+  run_cmd->add_flag("--allow-unstable", run.allow_unstable,
+                    "Run even if offered load reaches capacity somewhere");
+  run_cmd->footer(
+      "Examples:\n"
+      "  tcsim run configs/reference/acute_community.yaml --reps 5 --threads 2\n"
+      "  tcsim run configs/examples/area.yaml --out results/area --json\n"
+      "  tcsim run configs/reference/acute_community.yaml --rep 3 --trace results/rep3.csv");
+
+  ScenarioArguments check;
+  CLI::App* check_cmd = app.add_subcommand(
+      "check", "Validate a scenario and report the load on each setting, without simulating");
+  add_scenario_arguments(check_cmd, check);
+  check_cmd->footer("Example:\n  tcsim check configs/examples/area.yaml");
+
+  ScenarioArguments describe;
+  CLI::App* describe_cmd = app.add_subcommand(
+      "describe", "Print the scenario as understood, with its sources and effective rates");
+  add_scenario_arguments(describe_cmd, describe);
+  describe_cmd->footer("Example:\n  tcsim describe configs/examples/area.yaml");
+
+  CLI::App* schema_cmd = app.add_subcommand("schema", "Print the scenario format");
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);
-    return code == 0 ? 0 : kBadInput;
+    return code == 0 ? kOk : kBadInput;
   }
 
   try {
     if (run_cmd->parsed()) return run_command(run);
-  } catch (const tcsim::models::ConfigError& e) {
+    if (check_cmd->parsed()) return check_command(check);
+    if (describe_cmd->parsed()) return describe_command(describe);
+    if (schema_cmd->parsed()) {
+      print(models::scenario_schema());
+      return kOk;
+    }
+  } catch (const models::ConfigError& e) {
     fmt::print(stderr, "tcsim: error: {}\n", e.what());
     return kBadInput;
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "tcsim: error: {}\n", e.what());
+    return kBadInput;
+  } catch (const Refused& e) {
+    fmt::print(stderr, "tcsim: refused: {}\n", e.what());
+    return kRefused;
+  } catch (const sim::SimulationStopped& e) {
+    fmt::print(stderr, "tcsim: stopped: {}\n", e.what());
+    return kStopped;
   } catch (const std::exception& e) {
     fmt::print(stderr, "tcsim: error: {}\n", e.what());
-    return 1;
+    return kInternal;
   }
-  return 0;
+  return kOk;
 }

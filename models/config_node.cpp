@@ -80,7 +80,7 @@ void apply_override(YAML::Node root, const std::string& path, const std::string&
       if (!node[key] && !last) {
         std::vector<std::string> keys;
         for (const auto& kv : node)
-          keys.push_back(kv.first.as<std::string>());
+          keys.push_back(kv.first.IsScalar() ? kv.first.Scalar() : std::string("?"));
         std::string valid;
         for (const std::string& k : keys)
           valid += (valid.empty() ? "" : ", ") + k;
@@ -168,12 +168,29 @@ ConfigNode ConfigNode::at(std::string_view key, std::string_view expected) const
   throw ConfigError(location(), fmt::format("missing key '{}': expected {}", key, expected));
 }
 
+std::string ConfigNode::key_of(const YAML::Node& key) const {
+  if (!key.IsScalar()) {
+    throw ConfigError(ConfigNode(key, file_, path_).location(),
+                      "expected a plain name as a key, found a mapping or a list");
+  }
+  return key.Scalar();
+}
+
 std::vector<std::pair<std::string, ConfigNode>> ConfigNode::entries() const {
   std::vector<std::pair<std::string, ConfigNode>> out;
   if (!node_.IsMap()) return out;
+  std::set<std::string> seen;
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
-    if (is_provenance_key(key)) continue;
+    const std::string key = key_of(kv.first);
+    const ConfigNode key_node(kv.first, file_, join_path(path_, key));
+    // Names must be unique: a repeated name would silently hide the first definition.
+    if (!seen.insert(key).second) key_node.fail("this name appears twice in the same mapping");
+    if (is_provenance_key(key)) {
+      if (!kv.second.IsScalar()) {
+        key_node.fail("expected a text saying where the numbers come from");
+      }
+      continue;
+    }
     out.emplace_back(key, child(kv.second, key));
   }
   return out;
@@ -183,7 +200,7 @@ void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) co
   expect_map("a mapping");
   std::set<std::string> seen;
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = key_of(kv.first);
     const ConfigNode key_node(kv.first, file_, join_path(path_, key));
     if (!seen.insert(key).second) key_node.fail("this key appears twice in the same mapping");
     if (is_provenance_key(key)) {
@@ -286,19 +303,31 @@ bool ConfigNode::is_word(std::string_view word) const {
 }
 
 void ConfigNode::collect_provenance(std::vector<std::pair<std::string, std::string>>& out) const {
+  std::size_t budget = kMaxNodesWalked;
+  collect_provenance(out, budget);
+}
+
+// `budget` bounds the nodes walked: YAML aliases can make a small file expand exponentially.
+void ConfigNode::collect_provenance(std::vector<std::pair<std::string, std::string>>& out,
+                                    std::size_t& budget) const {
+  if (budget == 0) {
+    fail(fmt::format("the document expands to more than {} values (through YAML aliases?)",
+                     kMaxNodesWalked));
+  }
+  --budget;
   if (node_.IsMap()) {
     for (const auto& kv : node_) {
-      const std::string key = kv.first.as<std::string>();
+      const std::string key = key_of(kv.first);
       if (is_provenance_key(key) && kv.second.IsScalar()) {
         out.emplace_back(path_.empty() ? std::string("(top)") : path_,
                          key + ": " + kv.second.Scalar());
       } else {
-        child(kv.second, key).collect_provenance(out);
+        child(kv.second, key).collect_provenance(out, budget);
       }
     }
   } else if (node_.IsSequence()) {
     for (const ConfigNode& item : items("a list"))
-      item.collect_provenance(out);
+      item.collect_provenance(out, budget);
   }
 }
 

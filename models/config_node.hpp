@@ -69,6 +69,10 @@ class ConfigNode {
   ConfigNode(YAML::Node node, std::shared_ptr<const std::string> file, std::string path)
       : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
   [[nodiscard]] ConfigNode child(const YAML::Node& node, std::string_view key) const;
+  [[nodiscard]] std::string key_of(const YAML::Node& key) const;
+  void collect_provenance(std::vector<std::pair<std::string, std::string>>& out,
+                          std::size_t& budget) const;
+  static constexpr std::size_t kMaxNodesWalked = 1'000'000;
   [[nodiscard]] std::string found() const;
 
   YAML::Node node_;

@@ -194,7 +194,11 @@ Step parse_step(const std::string& name, const ConfigNode& node) {
   step.setting = node.at("setting", "the setting where this step happens").text("a setting name");
   step.duration = parse_distribution(node.at("duration", "a duration distribution"));
   if (auto p = node.find("priority")) {
-    step.priority = static_cast<std::int32_t>(p->integer("a queue priority (lower goes first)"));
+    const std::int64_t priority = p->integer("a queue priority (lower goes first)");
+    if (priority < -1'000'000'000 || priority > 1'000'000'000) {
+      p->fail(fmt::format("expected a queue priority between -1e9 and 1e9, found {}", priority));
+    }
+    step.priority = static_cast<std::int32_t>(priority);
   }
   if (auto delay = node.find("transfer_delay")) step.transfer_delay = parse_distribution(*delay);
   step.next = parse_next(node.at("next", "a step name, 'exit', or a list of {to, probability}"));

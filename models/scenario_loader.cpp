@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -390,6 +391,10 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
 }
 
 Scenario load_scenario(const std::string& path, const Overrides& overrides) {
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    throw ConfigError(ConfigLocation{path, 0, 0, ""}, "this is a folder, not a scenario file");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ConfigError(ConfigLocation{path, 0, 0, ""}, "cannot open the file for reading");
   std::ostringstream text;

@@ -1,5 +1,8 @@
 #include "models/distribution_config.hpp"
 
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -9,6 +12,49 @@ namespace {
 
 constexpr const char* kKinds =
     "exponential, lognormal, gamma, weibull, uniform, triangular, deterministic, empirical";
+
+// A CSV of observed durations: one value per line, or "value,weight"; blank lines and lines
+// starting with '#' are skipped, as is a first line that is not a number (a header). The path
+// is relative to the YAML file that names it.
+sim::Distribution read_empirical_file(const ConfigNode& node) {
+  const std::string name = node.text("a CSV file of durations");
+  std::filesystem::path path(name);
+  if (path.is_relative()) path = std::filesystem::path(node.file()).parent_path() / path;
+  std::ifstream in(path);
+  if (!in || std::filesystem::is_directory(path)) {
+    node.fail(fmt::format("cannot read the file '{}'", path.string()));
+  }
+  std::vector<double> values;
+  std::vector<double> weights;
+  std::string line;
+  int line_number = 0;
+  bool weighted = false;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.empty() || line[0] == '#') continue;
+    const auto comma = line.find(',');
+    char* end = nullptr;
+    const double value = std::strtod(line.c_str(), &end);
+    if (end == line.c_str()) {
+      if (values.empty() && line_number == 1) continue;  // a header
+      node.fail(fmt::format("{}:{}: expected a number of days, found '{}'", path.string(),
+                            line_number, line));
+    }
+    values.push_back(value);
+    if (comma != std::string::npos) {
+      weighted = true;
+      weights.push_back(std::strtod(line.c_str() + comma + 1, nullptr));
+    } else {
+      weights.push_back(1.0);
+    }
+  }
+  if (!weighted) weights.clear();
+  try {
+    return sim::Distribution::empirical(std::move(values), std::move(weights));
+  } catch (const std::invalid_argument& e) {
+    node.fail(fmt::format("{}: {}", path.string(), e.what()));
+  }
+}
 
 sim::Distribution build(const ConfigNode& node, const std::string& kind) {
   const auto days = [&](std::string_view key) {
@@ -55,7 +101,13 @@ sim::Distribution build(const ConfigNode& node, const std::string& kind) {
     return sim::Distribution::deterministic(days("value"));
   }
   if (kind == "empirical") {
-    node.expect_keys({"distribution", "values", "weights"});
+    node.expect_keys({"distribution", "values", "weights", "file"});
+    if (auto file = node.find("file")) {
+      if (node.has("values") || node.has("weights")) {
+        file->fail("give either 'file' or 'values' (and 'weights'), not both");
+      }
+      return read_empirical_file(*file);
+    }
     std::vector<double> values;
     for (const ConfigNode& v : node.at("values", "a list of days").items("a list of days")) {
       values.push_back(v.number("a number of days"));
@@ -93,7 +145,8 @@ const char* distribution_help() {
          "  uniform:       min, max\n"
          "  triangular:    min, mode, max\n"
          "  deterministic: value\n"
-         "  empirical:     values: [..], weights: [..] (optional, equal if absent)\n";
+         "  empirical:     values: [..], weights: [..] (optional, equal if absent)\n"
+         "                 | file: durations.csv (value[,weight] per line; relative to the YAML)\n";
 }
 
 }  // namespace tcsim::models

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <filesystem>
 #include <string>
 
 #include "models/config_error.hpp"
@@ -169,4 +170,19 @@ TEST_CASE("a missing file is a clear error", "[scenario][errors]") {
 TEST_CASE("a repeated key is an error", "[scenario][errors]") {
   const auto bad = replace(kValid, "    capacity: 20\n", "    capacity: 20\n    capacity: 30\n");
   REQUIRE_THROWS_WITH(parse_scenario(bad, "t.yaml"), Contains("appears twice"));
+}
+
+TEST_CASE("an empirical distribution reads its file relative to the YAML", "[scenario]") {
+  const auto here = std::filesystem::path(__FILE__).parent_path();
+  const auto s = tcsim::models::load_scenario((here / "data" / "empirical_file.yaml").string());
+  // (1 + 2 + 2 * 4) / 4
+  CHECK(s.cohorts[0].steps[0].duration.mean() == Approx(11.0 / 4.0));
+}
+
+TEST_CASE("a missing empirical file is an error naming it", "[scenario][errors]") {
+  const auto bad = replace(kValid, "{distribution: gamma, shape: 2, scale: 7}",
+                           "{distribution: empirical, file: no_such_file.csv}");
+  REQUIRE_THROWS_WITH(parse_scenario(bad, "/tmp/t.yaml"),
+                      Contains("cohorts.frail.pathway.steps.visit.duration.file") &&
+                          Contains("/tmp/no_such_file.csv"));
 }

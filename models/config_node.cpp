@@ -37,67 +37,29 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 namespace {
 
-std::vector<std::string> split_path(const std::string& path) {
-  std::vector<std::string> parts;
+// "a.b.0.c" -> "a.b[0].c": the form ConfigNode gives list items' paths.
+std::string normalise_path(const std::string& path) {
+  std::string out;
   std::string part;
+  const auto flush = [&] {
+    const bool index = !part.empty() && std::all_of(part.begin(), part.end(),
+                                                    [](char c) { return c >= '0' && c <= '9'; });
+    if (index && !out.empty()) {
+      out += "[" + part + "]";
+    } else {
+      out += (out.empty() ? "" : ".") + part;
+    }
+    part.clear();
+  };
   for (const char c : path) {
     if (c == '.') {
-      parts.push_back(part);
-      part.clear();
+      flush();
     } else {
       part += c;
     }
   }
-  parts.push_back(part);
-  return parts;
-}
-
-void apply_override(YAML::Node root, const std::string& path, const std::string& value) {
-  const ConfigLocation where{"--set", 0, 0, path};
-  const std::vector<std::string> parts = split_path(path);
-  YAML::Node node;
-  node.reset(root);
-  std::string walked;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    const std::string& key = parts[i];
-    const bool last = i + 1 == parts.size();
-    if (key.empty()) throw ConfigError(where, "expected a dotted path such as run.horizon");
-    YAML::Node child;
-    if (node.IsSequence()) {
-      std::size_t index = 0;
-      try {
-        index = std::stoul(key);
-      } catch (const std::exception&) {
-        throw ConfigError(
-            where, fmt::format("'{}' is a list: expected an index, found '{}'", walked, key));
-      }
-      if (index >= node.size()) {
-        throw ConfigError(
-            where, fmt::format("'{}' has {} items: no index {}", walked, node.size(), index));
-      }
-      child.reset(node[index]);
-    } else if (node.IsMap()) {
-      if (!node[key] && !last) {
-        std::vector<std::string> keys;
-        for (const auto& kv : node)
-          keys.push_back(kv.first.IsScalar() ? kv.first.Scalar() : std::string("?"));
-        std::string valid;
-        for (const std::string& k : keys)
-          valid += (valid.empty() ? "" : ", ") + k;
-        throw ConfigError(where, fmt::format("no key '{}' under '{}'; keys there: {}", key,
-                                             walked.empty() ? "(top)" : walked, valid));
-      }
-      child.reset(node[key]);
-    } else {
-      throw ConfigError(where, fmt::format("'{}' is a single value: it has no '{}'", walked, key));
-    }
-    walked += (walked.empty() ? "" : ".") + key;
-    node.reset(child);
-  }
-  if (node.IsDefined() && !node.IsNull() && !node.IsScalar()) {
-    throw ConfigError(where, "this path holds a mapping or a list: --set replaces single values");
-  }
-  node = value;
+  flush();
+  return out;
 }
 
 }  // namespace
@@ -105,12 +67,17 @@ void apply_override(YAML::Node root, const std::string& path, const std::string&
 ConfigNode ConfigNode::parse(const std::string& text, const std::string& file,
                              const std::vector<std::pair<std::string, std::string>>& overrides) {
   auto name = std::make_shared<const std::string>(file);
+  auto table = std::make_shared<OverrideTable>();
+  for (const auto& [path, value] : overrides) {
+    if (path.empty() || path.front() == '.' || path.back() == '.' ||
+        path.find("..") != std::string::npos) {
+      throw ConfigError(ConfigLocation{"--set", 0, 0, path},
+                        "expected a dotted path such as run.horizon");
+    }
+    (*table)[normalise_path(path)] = Override{path, value, false};
+  }
   try {
     YAML::Node root = YAML::Load(text);
-    if (root.IsMap()) {
-      for (const auto& [path, value] : overrides)
-        apply_override(root, path, value);
-    }
     if (!root.IsDefined() || root.IsNull()) {
       throw ConfigError(ConfigLocation{file, 1, 1, ""},
                         "the file is empty: expected a YAML mapping of keys");
@@ -119,14 +86,73 @@ ConfigNode ConfigNode::parse(const std::string& text, const std::string& file,
       throw ConfigError(ConfigLocation{file, 1, 1, ""},
                         "expected a YAML mapping of keys at the top of the file");
     }
-    return ConfigNode(root, name, "");
+    return ConfigNode(root, name, "", table, false);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(ConfigLocation{file, e.mark.line + 1, e.mark.column + 1, ""},
                       "YAML syntax error: " + e.msg);
   }
 }
 
+ConfigNode ConfigNode::make(const YAML::Node& node, std::string path) const {
+  if (overrides_) {
+    const auto it = overrides_->find(path);
+    if (it != overrides_->end()) {
+      // The override stands in for whatever the file has at this path, wherever that node is
+      // also used (YAML aliases share nodes: the file's tree is never changed).
+      it->second.used = true;
+      return ConfigNode(YAML::Node(it->second.value), file_, std::move(path), overrides_, true);
+    }
+  }
+  return ConfigNode(node, file_, std::move(path), overrides_, false);
+}
+
+bool ConfigNode::overridden_below(const std::string& path) const {
+  return overrides_ && overrides_->count(path) > 0;
+}
+
+void ConfigNode::check_overrides_used() const {
+  if (!overrides_) return;
+  for (const auto& [path, o] : *overrides_) {
+    if (o.used) continue;
+    std::vector<std::string> paths;
+    collect_value_paths(paths);
+    std::string best;
+    std::size_t distance = std::string::npos;
+    for (const std::string& candidate : paths) {
+      const std::size_t d = edit_distance(path, candidate);
+      if (d < distance) {
+        distance = d;
+        best = candidate;
+      }
+    }
+    const bool close = !best.empty() && distance <= std::max<std::size_t>(3, path.size() / 4);
+    throw ConfigError(ConfigLocation{"--set", 0, 0, o.path},
+                      fmt::format("no such value in this scenario{}",
+                                  close ? fmt::format(" (did you mean '{}'?)", best) : ""));
+  }
+}
+
+void ConfigNode::collect_value_paths(std::vector<std::string>& out) const {
+  if (out.size() > kMaxNodesWalked) return;
+  if (node_.IsMap()) {
+    for (const auto& kv : node_) {
+      if (!kv.first.IsScalar()) continue;
+      ConfigNode(kv.second, file_, join_path(path_, kv.first.Scalar()), nullptr, false)
+          .collect_value_paths(out);
+    }
+  } else if (node_.IsSequence()) {
+    std::size_t index = 0;
+    for (const auto& item : node_) {
+      ConfigNode(item, file_, fmt::format("{}[{}]", path_, index++), nullptr, false)
+          .collect_value_paths(out);
+    }
+  } else {
+    out.push_back(path_);
+  }
+}
+
 ConfigLocation ConfigNode::location() const {
+  if (overridden_) return ConfigLocation{"--set", 0, 0, path_};
   const YAML::Mark mark = node_.Mark();
   const bool known = mark.line >= 0;
   return ConfigLocation{*file_, known ? mark.line + 1 : 0, known ? mark.column + 1 : 0, path_};
@@ -144,7 +170,7 @@ std::string ConfigNode::found() const {
 }
 
 ConfigNode ConfigNode::child(const YAML::Node& node, std::string_view key) const {
-  return ConfigNode(node, file_, join_path(path_, key));
+  return make(node, join_path(path_, key));
 }
 
 void ConfigNode::expect_map(std::string_view expected) const {
@@ -152,13 +178,15 @@ void ConfigNode::expect_map(std::string_view expected) const {
 }
 
 bool ConfigNode::has(std::string_view key) const {
-  return node_.IsMap() && static_cast<bool>(node_[std::string(key)]);
+  if (!node_.IsMap()) return false;
+  return static_cast<bool>(node_[std::string(key)]) || overridden_below(join_path(path_, key));
 }
 
 std::optional<ConfigNode> ConfigNode::find(std::string_view key) const {
   if (!node_.IsMap()) return std::nullopt;
   const YAML::Node value = node_[std::string(key)];
-  if (!value) return std::nullopt;
+  // A key the file lacks may still be given by --set.
+  if (!value && !overridden_below(join_path(path_, key))) return std::nullopt;
   return child(value, key);
 }
 
@@ -170,7 +198,7 @@ ConfigNode ConfigNode::at(std::string_view key, std::string_view expected) const
 
 std::string ConfigNode::key_of(const YAML::Node& key) const {
   if (!key.IsScalar()) {
-    throw ConfigError(ConfigNode(key, file_, path_).location(),
+    throw ConfigError(ConfigNode(key, file_, path_, overrides_, false).location(),
                       "expected a plain name as a key, found a mapping or a list");
   }
   return key.Scalar();
@@ -182,7 +210,7 @@ std::vector<std::pair<std::string, ConfigNode>> ConfigNode::entries() const {
   std::set<std::string> seen;
   for (const auto& kv : node_) {
     const std::string key = key_of(kv.first);
-    const ConfigNode key_node(kv.first, file_, join_path(path_, key));
+    const ConfigNode key_node(kv.first, file_, join_path(path_, key), overrides_, false);
     // Names must be unique: a repeated name would silently hide the first definition.
     if (!seen.insert(key).second) key_node.fail("this name appears twice in the same mapping");
     if (is_provenance_key(key)) {
@@ -201,7 +229,7 @@ void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) co
   std::set<std::string> seen;
   for (const auto& kv : node_) {
     const std::string key = key_of(kv.first);
-    const ConfigNode key_node(kv.first, file_, join_path(path_, key));
+    const ConfigNode key_node(kv.first, file_, join_path(path_, key), overrides_, false);
     if (!seen.insert(key).second) key_node.fail("this key appears twice in the same mapping");
     if (is_provenance_key(key)) {
       if (!kv.second.IsScalar())
@@ -234,7 +262,7 @@ std::vector<ConfigNode> ConfigNode::items(std::string_view expected) const {
   std::vector<ConfigNode> out;
   std::size_t index = 0;
   for (const auto& item : node_) {
-    out.push_back(ConfigNode(item, file_, fmt::format("{}[{}]", path_, index++)));
+    out.push_back(make(item, fmt::format("{}[{}]", path_, index++)));
   }
   return out;
 }

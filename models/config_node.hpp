@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <initializer_list>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -21,9 +22,9 @@ namespace tcsim::models {
 class ConfigNode {
  public:
   /// Parses `text` (whose origin is `file`, for messages); a syntax error becomes ConfigError.
-  /// Each override ("dotted.path", "value") then replaces the scalar at that path (a list item
-  /// by its index); the path must exist, except that its last key may be new in a mapping (the
-  /// loader then checks it like any other key).
+  /// Each override ("dotted.path", "value"; a list item by its index, "a.b.0") stands in for
+  /// the value at that path whenever the loader reads it - also for a key the file lacks. The
+  /// file's tree is not changed, so YAML aliases elsewhere keep their values.
   static ConfigNode parse(const std::string& text, const std::string& file,
                           const std::vector<std::pair<std::string, std::string>>& overrides = {});
 
@@ -62,12 +63,31 @@ class ConfigNode {
   /// True when the scalar is exactly `word` (e.g. "unlimited", "exit").
   [[nodiscard]] bool is_word(std::string_view word) const;
 
+  /// Fails naming the first override the loader never read: its path does not exist.
+  void check_overrides_used() const;
+
   /// Every "source:" / "assumption:" text under this node, as (dotted path of its map, text).
   void collect_provenance(std::vector<std::pair<std::string, std::string>>& out) const;
 
  private:
-  ConfigNode(YAML::Node node, std::shared_ptr<const std::string> file, std::string path)
-      : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
+  struct Override {
+    std::string path;  // as given
+    std::string value;
+    bool used = false;
+  };
+  using OverrideTable = std::map<std::string, Override>;  // by normalised path
+
+  ConfigNode(YAML::Node node, std::shared_ptr<const std::string> file, std::string path,
+             std::shared_ptr<OverrideTable> overrides, bool overridden)
+      : node_(std::move(node)),
+        file_(std::move(file)),
+        path_(std::move(path)),
+        overrides_(std::move(overrides)),
+        overridden_(overridden) {}
+  /// The node at `path`, or the override given for that path.
+  [[nodiscard]] ConfigNode make(const YAML::Node& node, std::string path) const;
+  [[nodiscard]] bool overridden_below(const std::string& path) const;
+  void collect_value_paths(std::vector<std::string>& out) const;
   [[nodiscard]] ConfigNode child(const YAML::Node& node, std::string_view key) const;
   [[nodiscard]] std::string key_of(const YAML::Node& key) const;
   void collect_provenance(std::vector<std::pair<std::string, std::string>>& out,
@@ -78,6 +98,8 @@ class ConfigNode {
   YAML::Node node_;
   std::shared_ptr<const std::string> file_;
   std::string path_;
+  std::shared_ptr<OverrideTable> overrides_;
+  bool overridden_ = false;  // node_ stands for a --set value
 };
 
 /// Levenshtein distance, for "did you mean" suggestions.

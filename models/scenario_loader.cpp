@@ -386,6 +386,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   if (scenario.cohorts.empty()) cohorts.fail("expected at least one cohort");
 
   check_references(scenario, root);
+  root.check_overrides_used();
   root.collect_provenance(scenario.provenance);
   return scenario;
 }

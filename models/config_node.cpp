@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <sstream>
 
 #include <fmt/format.h>
 
@@ -83,8 +84,11 @@ ConfigNode ConfigNode::parse(const std::string& text, const std::string& file,
                         "the file is empty: expected a YAML mapping of keys");
     }
     if (!root.IsMap()) {
-      throw ConfigError(ConfigLocation{file, 1, 1, ""},
-                        "expected a YAML mapping of keys at the top of the file");
+      const YAML::Mark mark = root.Mark();
+      throw ConfigError(ConfigLocation{file, mark.line + 1, mark.column + 1, ""},
+                        fmt::format("expected a YAML mapping of keys at the top of the file, "
+                                    "found {}",
+                                    root.IsSequence() ? "a list" : "'" + root.Scalar() + "'"));
     }
     return ConfigNode(root, name, "", table, false);
   } catch (const YAML::ParserException& e) {
@@ -107,47 +111,72 @@ ConfigNode ConfigNode::make(const YAML::Node& node, std::string path) const {
 }
 
 bool ConfigNode::overridden_below(const std::string& path) const {
-  return overrides_ && overrides_->count(path) > 0;
+  if (!overrides_) return false;
+  // The override itself, or one inside this path (a key of a section the file leaves out).
+  const auto it = overrides_->lower_bound(path);
+  if (it == overrides_->end()) return false;
+  const std::string& found = it->first;
+  return found == path || (found.size() > path.size() && found.compare(0, path.size(), path) == 0 &&
+                           (found[path.size()] == '.' || found[path.size()] == '['));
 }
 
+// An override the loader never read: walk its path through the file to say where it leaves
+// the scenario, with the keys that are there.
 void ConfigNode::check_overrides_used() const {
   if (!overrides_) return;
-  for (const auto& [path, o] : *overrides_) {
+  for (const auto& [normalised, o] : *overrides_) {
     if (o.used) continue;
-    std::vector<std::string> paths;
-    collect_value_paths(paths);
-    std::string best;
-    std::size_t distance = std::string::npos;
-    for (const std::string& candidate : paths) {
-      const std::size_t d = edit_distance(path, candidate);
-      if (d < distance) {
-        distance = d;
-        best = candidate;
+    const ConfigLocation where{"--set", 0, 0, o.path};
+    YAML::Node node;
+    node.reset(node_);
+    std::string walked;
+    std::string part;
+    std::istringstream parts(o.path);
+    while (std::getline(parts, part, '.')) {
+      const std::string parent = walked.empty() ? std::string("(top)") : walked;
+      if (node.IsMap()) {
+        if (!node[part]) {
+          std::string nearest;
+          std::size_t distance = std::string::npos;
+          std::string list;
+          for (const auto& kv : node) {
+            if (!kv.first.IsScalar()) continue;
+            const std::string& k = kv.first.Scalar();
+            list += (list.empty() ? "" : ", ") + k;
+            const std::size_t d = edit_distance(part, k);
+            if (d < distance) {
+              distance = d;
+              nearest = k;
+            }
+          }
+          const bool close =
+              !nearest.empty() && distance <= std::max<std::size_t>(2, part.size() / 3);
+          throw ConfigError(
+              where, fmt::format("no key '{}' under '{}'{}; keys there: {}", part, parent,
+                                 close ? fmt::format(" (did you mean '{}'?)", nearest) : "", list));
+        }
+        YAML::Node next = node[part];
+        node.reset(next);
+      } else if (node.IsSequence()) {
+        const bool digits = !part.empty() && std::all_of(part.begin(), part.end(), [](char c) {
+          return c >= '0' && c <= '9';
+        });
+        if (!digits || std::stoul(part) >= node.size()) {
+          throw ConfigError(where, fmt::format("'{}' is a list of {} items: expected an index "
+                                               "from 0 to {}, found '{}'",
+                                               parent, node.size(), node.size() - 1, part));
+        }
+        YAML::Node next = node[std::stoul(part)];
+        node.reset(next);
+      } else {
+        throw ConfigError(where,
+                          fmt::format("'{}' is a single value: it has no '{}'", parent, part));
       }
+      walked += (walked.empty() ? "" : ".") + part;
     }
-    const bool close = !best.empty() && distance <= std::max<std::size_t>(3, path.size() / 4);
-    throw ConfigError(ConfigLocation{"--set", 0, 0, o.path},
-                      fmt::format("no such value in this scenario{}",
-                                  close ? fmt::format(" (did you mean '{}'?)", best) : ""));
-  }
-}
-
-void ConfigNode::collect_value_paths(std::vector<std::string>& out) const {
-  if (out.size() > kMaxNodesWalked) return;
-  if (node_.IsMap()) {
-    for (const auto& kv : node_) {
-      if (!kv.first.IsScalar()) continue;
-      ConfigNode(kv.second, file_, join_path(path_, kv.first.Scalar()), nullptr, false)
-          .collect_value_paths(out);
-    }
-  } else if (node_.IsSequence()) {
-    std::size_t index = 0;
-    for (const auto& item : node_) {
-      ConfigNode(item, file_, fmt::format("{}[{}]", path_, index++), nullptr, false)
-          .collect_value_paths(out);
-    }
-  } else {
-    out.push_back(path_);
+    throw ConfigError(where,
+                      "tcsim does not read this value here (a source or assumption text, or a "
+                      "key this kind of entry does not use)");
   }
 }
 
@@ -160,6 +189,17 @@ ConfigLocation ConfigNode::location() const {
 
 void ConfigNode::fail(const std::string& problem) const {
   throw ConfigError(location(), problem);
+}
+
+void ConfigNode::fail_at_key(std::string_view key, const std::string& problem) const {
+  if (node_.IsMap()) {
+    for (const auto& kv : node_) {
+      if (kv.first.IsScalar() && kv.first.Scalar() == key) {
+        ConfigNode(kv.first, file_, join_path(path_, key), overrides_, false).fail(problem);
+      }
+    }
+  }
+  ConfigNode(node_, file_, join_path(path_, key), overrides_, overridden_).fail(problem);
 }
 
 std::string ConfigNode::found() const {
@@ -185,9 +225,12 @@ bool ConfigNode::has(std::string_view key) const {
 std::optional<ConfigNode> ConfigNode::find(std::string_view key) const {
   if (!node_.IsMap()) return std::nullopt;
   const YAML::Node value = node_[std::string(key)];
-  // A key the file lacks may still be given by --set.
-  if (!value && !overridden_below(join_path(path_, key))) return std::nullopt;
-  return child(value, key);
+  if (value) return child(value, key);
+  // A key the file lacks may still be given by --set: the value itself, or a key inside a
+  // section the file leaves out (then the section stands as an empty mapping).
+  const std::string path = join_path(path_, key);
+  if (!overridden_below(path)) return std::nullopt;
+  return make(YAML::Node(YAML::NodeType::Map), path);
 }
 
 ConfigNode ConfigNode::at(std::string_view key, std::string_view expected) const {

@@ -32,6 +32,8 @@ class ConfigNode {
   [[nodiscard]] const std::string& file() const noexcept { return *file_; }
   [[nodiscard]] ConfigLocation location() const;
   [[noreturn]] void fail(const std::string& problem) const;
+  /// Fails at the line of `key` itself in this mapping (for a problem with the name).
+  [[noreturn]] void fail_at_key(std::string_view key, const std::string& problem) const;
 
   [[nodiscard]] bool is_map() const { return node_.IsMap(); }
   [[nodiscard]] bool is_sequence() const { return node_.IsSequence(); }
@@ -87,7 +89,6 @@ class ConfigNode {
   /// The node at `path`, or the override given for that path.
   [[nodiscard]] ConfigNode make(const YAML::Node& node, std::string path) const;
   [[nodiscard]] bool overridden_below(const std::string& path) const;
-  void collect_value_paths(std::vector<std::string>& out) const;
   [[nodiscard]] ConfigNode child(const YAML::Node& node, std::string_view key) const;
   [[nodiscard]] std::string key_of(const YAML::Node& key) const;
   void collect_provenance(std::vector<std::pair<std::string, std::string>>& out,

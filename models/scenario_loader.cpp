@@ -183,7 +183,8 @@ std::vector<NextStep> parse_next(const ConfigNode& node) {
   }
   if (next.empty()) node.fail("expected at least one next step");
   if (std::abs(sum - 1.0) > 1e-9) {
-    node.fail(fmt::format("the probabilities of the next steps must sum to 1, found {:.6g}", sum));
+    node.fail(fmt::format(
+        "the probabilities of the next steps must sum to 1 (within 1e-9), found {:.15g}", sum));
   }
   return next;
 }
@@ -255,6 +256,36 @@ void check_reachable(const Cohort& c, const ConfigNode& steps_node) {
   }
 }
 
+/// Steps from which no path leads to `exit` would keep patients for ever (and make the traffic
+/// equations singular): name them.
+void check_can_exit(const Cohort& c, const ConfigNode& steps_node) {
+  std::set<std::string> can_exit;
+  for (bool grew = true; grew;) {
+    grew = false;
+    for (const Step& s : c.steps) {
+      if (can_exit.count(s.name)) continue;
+      for (const NextStep& n : s.next) {
+        if (n.probability > 0.0 && (n.to == "exit" || can_exit.count(n.to))) {
+          can_exit.insert(s.name);
+          grew = true;
+          break;
+        }
+      }
+    }
+  }
+  std::string stuck;
+  for (const Step& s : c.steps) {
+    if (!can_exit.count(s.name)) stuck += (stuck.empty() ? "" : ", ") + s.name;
+  }
+  for (const Step& s : c.steps) {
+    if (!can_exit.count(s.name)) {
+      steps_node.at(s.name, "")
+          .fail(fmt::format(
+              "no path from step(s) {} leads to 'exit': patients would go round for ever", stuck));
+    }
+  }
+}
+
 Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
   node.expect_keys({"arrivals", "pathway"});
   Cohort c;
@@ -279,6 +310,11 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
   steps.expect_map("a mapping of step names to steps");
   std::map<std::string, ConfigNode> next_nodes;
   for (const auto& [step_name, step_node] : steps.entries()) {
+    if (step_name == "exit") {
+      steps.fail_at_key(step_name,
+                        "'exit' is reserved: in `next:` it means leaving the system; name the step "
+                        "otherwise");
+    }
     c.steps.push_back(parse_step(step_name, step_node));
     next_nodes.emplace(step_name, step_node.at("next", ""));
   }
@@ -304,6 +340,7 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
     }
   }
   check_reachable(c, steps);
+  check_can_exit(c, steps);
   return c;
 }
 

@@ -14,7 +14,7 @@ TraceWriter::TraceWriter(const sim::NetworkSpec& spec, std::string path)
   out_ = std::fopen(temporary_.c_str(), "wb");
   if (!out_) {
     throw std::runtime_error(
-        fmt::format("cannot write the trace '{}': {}", temporary_, std::strerror(errno)));
+        fmt::format("cannot write the trace '{}': {}", path_, std::strerror(errno)));
   }
   fmt::print(out_, "time,event,patient,cohort,step,setting,value\n");
 }

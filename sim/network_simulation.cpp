@@ -154,9 +154,9 @@ EntityId NetworkSimulation::new_entity(std::uint32_t stream) {
   if (static_cast<std::int64_t>(entities_.live()) >= spec_.max_entities) {
     throw SimulationStopped(
         SimulationStopped::Reason::EntityLimit, now_,
-        fmt::format("stopped at day {:.2f}: more than {} entities in the network at once "
-                    "(the limit set to protect memory); the network is probably overloaded",
-                    now_, spec_.max_entities));
+        fmt::format("more than {} entities in the network at once at day {:.2f} (the limit "
+                    "set to protect memory); the network is probably overloaded",
+                    spec_.max_entities, now_));
   }
   const EntityId id = entities_.acquire();
   Entity& e = entities_[id];

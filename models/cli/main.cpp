@@ -2,7 +2,9 @@
 // (config, arguments, output paths) - nothing is simulated; 3 refused (an unstable scenario
 // without --allow-unstable); 4 stopped (deadlock, or more patients than run.max_patients).
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <optional>
@@ -109,13 +111,36 @@ int run_command(const RunArguments& args) {
     }
   }
 
+  if (args.trace) {
+    // Fail now, not after every replication has run: can the trace be written there?
+    const std::string probe = *args.trace + ".tmp";
+    std::FILE* f = std::fopen(probe.c_str(), "wb");
+    if (!f) {
+      throw UsageError(
+          fmt::format("--trace '{}': cannot write there ({})", *args.trace, std::strerror(errno)));
+    }
+    std::fclose(f);
+    std::remove(probe.c_str());
+  }
+
   models::RunOptions options;
   options.replications = args.replications;
   options.seed = args.seed;
   options.threads = args.threads;
   options.only_replication = args.replication;
   options.daily_series = args.out.has_value();
-  const models::RunReport report = models::run_scenario(scenario, options);
+  models::RunReport report;
+  try {
+    report = models::run_scenario(scenario, options);
+  } catch (const sim::SimulationStopped& e) {
+    if (e.reason() != sim::SimulationStopped::Reason::EntityLimit) throw;
+    throw sim::SimulationStopped(
+        e.reason(), e.at(),
+        fmt::format("more than {} patients in the system at once at day {:.2f} (the limit "
+                    "run.max_patients): the scenario is probably overloaded - see `tcsim check` "
+                    "for the load on each setting",
+                    scenario.run.max_patients, e.at()));
+  }
 
   if (args.trace) {
     const sim::NetworkSpec spec = models::build_network(scenario);
@@ -165,7 +190,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Examples:\n"
       "  tcsim run configs/reference/mmc.yaml --reps 5\n"
-      "  tcsim run configs/reference/acute_community.yaml --set settings.community.capacity=300\n"
+      "  tcsim run configs/reference/acute_community.yaml --set "
+      "settings.community_nursing.capacity=300\n"
       "  tcsim check configs/examples/area.yaml\n"
       "  tcsim describe configs/examples/area_esd.yaml\n"
       "Exit codes: 0 ok, 1 internal failure, 2 bad input, 3 refused (unstable), 4 stopped "

@@ -1,11 +1,15 @@
 #!/usr/bin/python3
 """End-to-end tests of the tcsim executable: what a user types, what they see, exit codes.
 
-Usage: cli_test.py TCSIM_EXECUTABLE REPO_ROOT
+Usage: cli_test.py TCSIM_EXECUTABLE REPO_ROOT [TEST_CLASS_OR_METHOD ...]
 """
+import csv
+import glob
 import json
 import math
 import os
+import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -109,6 +113,508 @@ class BadInputTest(unittest.TestCase):
         self.assertEqual(out.returncode, 2)
 
 
+# --- Reference model B from the command line -------------------------------------------------
+
+# The metrics every run reports, by scope (models/metrics.cpp; docs/metrics.md may lag).
+SETTING_METRICS = [
+    "mean_wait", "p95_wait", "mean_stay", "mean_occupancy", "p50_occupancy", "p95_occupancy",
+    "max_occupancy", "time_full", "occupancy_at_end", "mean_queue", "utilisation", "admissions",
+    "loss_probability", "delayed_patients", "delayed_days", "mean_delay",
+    "delayed_days_transfer", "delayed_days_capacity",
+]
+COHORT_METRICS = ["arrivals", "completions", "mean_time_in_system"]
+SYSTEM_METRICS = [
+    "mean_time_in_system", "p95_time_in_system", "mean_in_system", "max_in_system",
+    "in_system_at_end", "throughput", "arrivals", "completions", "losses", "measured_days",
+    "events",
+]
+MODEL_B_SETTINGS = ["acute", "community_nursing", "intermediate_care"]
+
+
+def model_b_metric_names():
+    """(scope, name) of every metric model B reports."""
+    names = [(s, m) for s in MODEL_B_SETTINGS for m in SETTING_METRICS]
+    # Patients move from acute to the other two, so acute reports delays by destination.
+    names += [("acute", "delayed_days_for_community_nursing"),
+              ("acute", "delayed_days_for_intermediate_care")]
+    names += [("emergency", m) for m in COHORT_METRICS]
+    names += [("system", m) for m in SYSTEM_METRICS]
+    return names
+
+
+def parse_table(text):
+    """{(scope, name): (mean, ci, unit)} from `tcsim run`'s table."""
+    rows = {}
+    scope = None
+    for line in text.splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            scope = line[1:-1]
+        elif line.startswith("  ") and scope is not None:
+            name, mean, ci, unit = line.split()
+            rows[(scope, name)] = (mean, ci, unit)
+    return rows
+
+
+def read_csv(path):
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.reader(f)
+        header = next(reader)
+        return header, [dict(zip(header, row)) for row in reader]
+
+
+def write_temp(test, text, name="scenario.yaml"):
+    folder = tempfile.mkdtemp(prefix="tcsim_cli_")
+    test.addCleanup(shutil.rmtree, folder)
+    path = os.path.join(folder, name)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    return path
+
+
+class ModelBTest(unittest.TestCase):
+    """Reference model B (configs/reference/acute_community.yaml) through `tcsim run`."""
+
+    config = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.config = os.path.join(ROOT, "configs", "reference", "acute_community.yaml")
+
+    def run_json(self, *args):
+        out = run("run", self.config, "--json", *args)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        return json.loads(out.stdout)
+
+    def tmpdir(self):
+        folder = tempfile.mkdtemp(prefix="tcsim_cli_")
+        self.addCleanup(shutil.rmtree, folder)
+        return folder
+
+    def test_json_is_valid_and_has_confidence_intervals(self):
+        out = run("run", self.config, "--reps", "5", "--json")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stderr, "")
+        tool = subprocess.run(["/usr/bin/python3", "-m", "json.tool"], input=out.stdout,
+                              capture_output=True, text=True)
+        self.assertEqual(tool.returncode, 0, tool.stderr)
+        doc = json.loads(out.stdout)
+        self.assertEqual(doc["replications"], 5)
+        for key, metric in doc["metrics"].items():
+            with self.subTest(metric=key):
+                self.assertEqual(len(metric["values"]), 5)
+                if None in metric["values"]:
+                    # A replication without a value (e.g. a mean delay with nobody delayed)
+                    # allows no interval.
+                    self.assertIsNone(metric["ci_half_width"])
+                else:
+                    self.assertIsInstance(metric["ci_half_width"], (int, float))
+                    self.assertGreaterEqual(metric["ci_half_width"], 0)
+        for key in ("acute.mean_occupancy", "acute.delayed_days", "system.mean_time_in_system"):
+            self.assertGreater(doc["metrics"][key]["ci_half_width"], 0, key)
+
+    def test_table_names_every_metric_with_no_interval_for_one_replication(self):
+        out = run("run", self.config, "--reps", "1")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        rows = parse_table(out.stdout)
+        for scope, name in model_b_metric_names():
+            with self.subTest(metric=f"{scope}.{name}"):
+                self.assertIn((scope, name), rows)
+                self.assertEqual(rows[(scope, name)][1], "n/a")  # one replication: no CI
+        self.assertEqual(rows[("system", "measured_days")][0], "3650")
+        # The table and the JSON report the same metrics.
+        doc = self.run_json("--reps", "1")
+        self.assertEqual(sorted(f"{s}.{n}" for s, n in rows), sorted(doc["metrics"]))
+
+    def test_set_changes_the_value_it_names(self):
+        base = self.run_json("--reps", "3")
+        same = self.run_json("--reps", "3", "--set", "settings.intermediate_care.capacity=100")
+        self.assertEqual(base["metrics"], same["metrics"])  # the value already in the file
+        more = self.run_json("--reps", "3", "--set", "settings.intermediate_care.capacity=130")
+        before = base["metrics"]["acute.delayed_days"]["values"]
+        after = more["metrics"]["acute.delayed_days"]["values"]
+        self.assertGreater(min(before), 0)
+        # Same seed, so each replication sees the same patients: more beds, fewer delayed days.
+        for b, a in zip(before, after):
+            self.assertLess(a, b)
+        self.assertGreater(more["metrics"]["intermediate_care.max_occupancy"]["values"][0], 100)
+
+    def test_horizon_option_is_set_run_horizon(self):
+        by_set = self.run_json("--reps", "2", "--set", "run.horizon=100")
+        by_option = self.run_json("--reps", "2", "--horizon", "100")
+        self.assertEqual(by_set["metrics"]["system.measured_days"]["values"], [100, 100])
+        self.assertEqual(by_set["metrics"], by_option["metrics"])
+
+    def test_rep_k_reproduces_replication_k_of_a_full_run(self):
+        full = self.run_json("--reps", "4", "--threads", "2")
+        for k in (0, 2, 3):
+            alone = self.run_json("--rep", str(k))
+            self.assertEqual(alone["replications"], 1)
+            self.assertEqual(sorted(alone["metrics"]), sorted(full["metrics"]))
+            for key, metric in full["metrics"].items():
+                with self.subTest(rep=k, metric=key):
+                    # Exactly the same numbers (null, for an undefined value, matching null).
+                    self.assertEqual(alone["metrics"][key]["values"], [metric["values"][k]])
+
+    def test_trace_logs_every_arrival_of_its_replication(self):
+        path = os.path.join(self.tmpdir(), "rep1.csv")
+        doc = self.run_json("--rep", "1", "--horizon", "100", "--trace", path)
+        with open(path, encoding="utf-8") as f:
+            header = f.readline().rstrip("\n")
+        self.assertEqual(header, "time,event,patient,cohort,step,setting,value")
+        _, rows = read_csv(path)
+        events = [r["event"] for r in rows]
+        self.assertLessEqual(set(events),
+                             {"arrival", "queue", "start", "fit", "leave", "exit", "loss",
+                              "capacity"})
+        self.assertEqual(events.count("arrival"),
+                         doc["metrics"]["system.arrivals"]["values"][0])
+        self.assertEqual(events.count("arrival"),
+                         doc["metrics"]["emergency.arrivals"]["values"][0])
+        self.assertEqual(events.count("exit"), doc["metrics"]["system.completions"]["values"][0])
+        starts = sum(1 for r in rows if r["event"] == "start" and r["setting"] == "acute")
+        self.assertEqual(starts, doc["metrics"]["acute.admissions"]["values"][0])
+        times = [float(r["time"]) for r in rows]
+        self.assertEqual(times, sorted(times))
+        self.assertLessEqual(times[-1], 100)
+        self.assertFalse(os.path.exists(path + ".tmp"))
+
+    def test_trace_defaults_to_replication_0(self):
+        folder = self.tmpdir()
+        implicit = os.path.join(folder, "implicit.csv")
+        explicit = os.path.join(folder, "explicit.csv")
+        self.run_json("--reps", "2", "--horizon", "30", "--trace", implicit)
+        self.run_json("--rep", "0", "--horizon", "30", "--trace", explicit)
+        with open(implicit, encoding="utf-8") as a, open(explicit, encoding="utf-8") as b:
+            self.assertEqual(a.read(), b.read())
+
+    def test_trace_into_a_missing_folder_is_refused_before_running(self):
+        # Like an unusable --out folder: bad input (exit 2) found before any replication runs,
+        # rather than after the whole run, losing its results.
+        path = os.path.join(self.tmpdir(), "no_such_folder", "trace.csv")
+        out = run("run", self.config, "--reps", "2", "--trace", path)
+        self.assertEqual(out.returncode, 2, out.stderr)
+        self.assertEqual(out.stdout, "")
+        self.assertIn(f"'{path}'", out.stderr)
+
+    def check_out_folder(self, folder, doc, reps, days):
+        self.assertEqual(sorted(os.listdir(folder)),
+                         ["daily_occupancy.csv", "replications.csv", "summary.csv"])
+        metrics = doc["metrics"]
+
+        header, summary = read_csv(os.path.join(folder, "summary.csv"))
+        self.assertEqual(header, ["scope", "metric", "unit", "mean", "ci_half_width",
+                                  "replications"])
+        self.assertEqual(len(summary), len(metrics))
+        for row in summary:
+            metric = metrics[f"{row['scope']}.{row['metric']}"]
+            self.assertEqual(row["unit"], metric["unit"])
+            self.assertEqual(int(row["replications"]), reps)
+            if metric["mean"] is not None:
+                self.assertEqual(float(row["mean"]), metric["mean"])
+
+        header, per_rep = read_csv(os.path.join(folder, "replications.csv"))
+        self.assertEqual(header, ["replication", "scope", "metric", "unit", "value"])
+        self.assertEqual(len(per_rep), reps * len(metrics))
+        for row in per_rep:
+            value = metrics[f"{row['scope']}.{row['metric']}"]["values"][int(row["replication"])]
+            self.assertEqual(float(row["value"]) if row["value"] else None, value)
+
+        header, daily = read_csv(os.path.join(folder, "daily_occupancy.csv"))
+        self.assertEqual(header, ["replication", "day", "setting", "mean_occupancy"])
+        self.assertEqual(len(daily), reps * math.ceil(days) * len(MODEL_B_SETTINGS))
+        return daily
+
+    def test_out_writes_three_csv_files_whose_daily_series_matches_mean_occupancy(self):
+        folder = os.path.join(self.tmpdir(), "new", "folder")  # created as needed
+        doc = self.run_json("--reps", "2", "--horizon", "365", "--out", folder)
+        daily = self.check_out_folder(folder, doc, reps=2, days=365)
+        for k in range(2):
+            for setting in MODEL_B_SETTINGS:
+                series = [float(r["mean_occupancy"]) for r in daily
+                          if r["replication"] == str(k) and r["setting"] == setting]
+                self.assertEqual(len(series), 365)
+                # Whole days: the mean of the daily means is the time-average occupancy.
+                self.assertAlmostEqual(
+                    sum(series) / len(series),
+                    doc["metrics"][f"{setting}.mean_occupancy"]["values"][k], delta=1e-6)
+
+    def test_daily_series_with_a_partial_last_day_and_a_warm_up(self):
+        # Horizon 100.5: the last day is half a day long and weighs half in the time-average.
+        # Warm-up 20: mean_occupancy covers days 20..100.5 only.
+        folder = self.tmpdir()
+        doc = self.run_json("--reps", "1", "--horizon", "100.5", "--set", "run.warmup=20",
+                            "--out", folder)
+        daily = self.check_out_folder(folder, doc, reps=1, days=100.5)
+        for setting in MODEL_B_SETTINGS:
+            series = {int(r["day"]): float(r["mean_occupancy"]) for r in daily
+                      if r["setting"] == setting}
+            self.assertEqual(sorted(series), list(range(101)))
+            weights = {d: (0.5 if d == 100 else 1.0) for d in series if d >= 20}
+            mean = sum(series[d] * w for d, w in weights.items()) / sum(weights.values())
+            self.assertAlmostEqual(
+                mean, doc["metrics"][f"{setting}.mean_occupancy"]["values"][0], delta=1e-6)
+
+    def test_out_that_is_a_file_is_bad_input(self):
+        path = os.path.join(self.tmpdir(), "taken")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("not a folder\n")
+        out = run("run", self.config, "--horizon", "10", "--out", path)
+        self.assertEqual(out.returncode, 2)
+        self.assertIn(path, out.stderr)
+        self.assertEqual(out.stdout, "")
+
+
+class OverrideTest(unittest.TestCase):
+    """--set and --horizon on a scenario that leaves optional sections out."""
+
+    NO_RUN_SECTION = """name: no run section, which is optional
+settings:
+  ward: {kind: beds, capacity: 10}
+cohorts:
+  patients:
+    arrivals: {rate_per_day: 2, max_arrivals: 200}
+    pathway:
+      steps:
+        stay:
+          setting: ward
+          duration: {distribution: exponential, mean: 3}
+          next: exit
+"""
+
+    def test_horizon_works_without_a_run_section(self):
+        path = write_temp(self, self.NO_RUN_SECTION)
+        self.assertEqual(run("check", path).returncode, 0)
+        out = run("run", path, "--horizon", "50", "--json")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(json.loads(out.stdout)["metrics"]["system.measured_days"]["values"],
+                         [50])
+
+    def test_set_of_an_optional_key_works_without_its_section(self):
+        path = write_temp(self, self.NO_RUN_SECTION)
+        out = run("run", path, "--set", "run.horizon=50", "--set", "run.seed=3", "--json")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        doc = json.loads(out.stdout)
+        self.assertEqual(doc["seed"], 3)
+        self.assertEqual(doc["metrics"]["system.measured_days"]["values"], [50])
+
+    def test_set_of_a_list_item_by_index(self):
+        path = write_temp(self, self.NO_RUN_SECTION.replace(
+            "{rate_per_day: 2, max_arrivals: 200}",
+            "{rate_per_day: 2, max_arrivals: 200, weekday_multipliers: [1, 1, 1, 1, 1, 1, 1]}"))
+        out = run("describe", path, "--set", "cohorts.patients.arrivals.weekday_multipliers.5=0")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        # Saturday off: the effective rate is 2 x 6/7.
+        self.assertIn("effective mean 1.714 per day", out.stdout)
+        self.assertIn("override: cohorts.patients.arrivals.weekday_multipliers.5 = 0", out.stdout)
+
+
+# --- Refused and stopped runs ------------------------------------------------------------------
+
+
+# Offered load at the ward: 2 a day x 3 days = 6 places, but it has 5.
+UNSTABLE = """name: ward below its offered load
+run: {horizon: 2000, max_patients: MAX}
+settings:
+  ward: {kind: beds, capacity: 5}
+  clinic: {kind: caseload, capacity: 100}
+cohorts:
+  patients:
+    arrivals: {rate_per_day: 2}
+    pathway:
+      steps:
+        stay:
+          setting: ward
+          duration: {distribution: exponential, mean: 3}
+          next:
+            - {to: review, probability: 0.5}
+            - {to: exit, probability: 0.5}
+        review:
+          setting: clinic
+          duration: {distribution: exponential, mean: 2}
+          next: exit
+"""
+
+
+class UnstableTest(unittest.TestCase):
+    def test_run_refuses_an_unstable_scenario_with_exit_3(self):
+        path = write_temp(self, UNSTABLE.replace("MAX", "10000000"))
+        out = run("run", path)
+        self.assertEqual(out.returncode, 3, out.stderr)
+        self.assertEqual(out.stdout, "")
+        self.assertIn("ward (offered load 6 places, capacity 5)", out.stderr)
+        self.assertIn("--allow-unstable", out.stderr)
+        self.assertNotIn("clinic", out.stderr)  # only the unstable setting is named
+
+    def test_check_prints_the_load_table_and_exits_3(self):
+        path = write_temp(self, UNSTABLE.replace("MAX", "10000000"))
+        out = run("check", path)
+        self.assertEqual(out.returncode, 3, out.stderr)
+        self.assertRegex(out.stdout, r"ward\s+6\s+5\s+1\.200\s+UNSTABLE")
+        self.assertRegex(out.stdout, r"clinic\s+2\s+100\s+0\.020\s+ok")
+        self.assertIn("ward (offered load 6 places, capacity 5)", out.stderr)
+
+    def test_allow_unstable_runs_it(self):
+        path = write_temp(self, UNSTABLE.replace("MAX", "10000000"))
+        out = run("run", path, "--allow-unstable", "--horizon", "60", "--json")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        doc = json.loads(out.stdout)
+        self.assertEqual(doc["metrics"]["system.measured_days"]["values"], [60])
+        self.assertGreater(doc["metrics"]["ward.utilisation"]["values"][0], 0.8)
+
+    def test_patient_limit_stops_the_run_with_exit_4(self):
+        path = write_temp(self, UNSTABLE.replace("MAX", "150"))
+        out = run("run", path, "--allow-unstable")
+        self.assertEqual(out.returncode, 4, out.stderr)
+        self.assertEqual(out.stdout, "")
+        # The message says what happened and which setting of the scenario to change.
+        self.assertIn("150", out.stderr)
+        self.assertIn("patients", out.stderr)
+        self.assertIn("run.max_patients", out.stderr)
+
+
+# Two single-bed wards, patients routed A -> B and B -> A: once ward_a holds a patient waiting
+# for ward_b while ward_b holds one waiting for ward_a, nobody can move.
+DEADLOCK = """name: two wards waiting for each other
+run: {horizon: 5000, seed: 3}
+settings:
+  ward_a: {kind: beds, capacity: 1}
+  ward_b: {kind: beds, capacity: 1}
+cohorts:
+  a_then_b:
+    arrivals: {rate_per_day: 0.05}
+    pathway:
+      steps:
+        in_a: {setting: ward_a, duration: {distribution: exponential, mean: 3}, next: in_b}
+        in_b: {setting: ward_b, duration: {distribution: exponential, mean: 3}, next: exit}
+  b_then_a:
+    arrivals: {rate_per_day: 0.05}
+    pathway:
+      steps:
+        in_b: {setting: ward_b, duration: {distribution: exponential, mean: 3}, next: in_a}
+        in_a: {setting: ward_a, duration: {distribution: exponential, mean: 3}, next: exit}
+"""
+
+
+class DeadlockTest(unittest.TestCase):
+    def test_deadlock_stops_the_run_with_exit_4_naming_both_settings(self):
+        path = write_temp(self, DEADLOCK)
+        self.assertEqual(run("check", path).returncode, 0)  # stable: 0.3 places of 1 each
+        out = run("run", path)
+        self.assertEqual(out.returncode, 4, out.stderr)
+        self.assertEqual(out.stdout, "")
+        self.assertIn("deadlock", out.stderr)
+        self.assertIn("ward_a", out.stderr)
+        self.assertIn("ward_b", out.stderr)
+
+
+# --- Shipped configs, schema, help -------------------------------------------------------------
+
+
+def shipped_configs():
+    return sorted(glob.glob(os.path.join(ROOT, "configs", "**", "*.yaml"), recursive=True))
+
+
+class ShippedConfigsTest(unittest.TestCase):
+    def test_there_are_shipped_configs(self):
+        names = [os.path.relpath(p, ROOT) for p in shipped_configs()]
+        self.assertIn(os.path.join("configs", "reference", "mmc.yaml"), names)
+        self.assertIn(os.path.join("configs", "reference", "acute_community.yaml"), names)
+
+    def test_check_accepts_every_shipped_config_and_prints_its_loads(self):
+        for path in shipped_configs():
+            with self.subTest(config=os.path.relpath(path, ROOT)):
+                out = run("check", path)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                self.assertIn(f"{path}: valid scenario", out.stdout)
+                self.assertRegex(out.stdout, r"setting\s+offered load\s+capacity\s+load/cap")
+                self.assertIn("offered load = admissions per day x mean stay", out.stdout)
+                self.assertNotIn("UNSTABLE", out.stdout)
+
+    def test_describe_prints_the_sources_of_every_shipped_config(self):
+        documented = re.compile(r"^\s*(?:- )?(source|assumption): ([^'\"|>{\[].*)$")
+        for path in shipped_configs():
+            with self.subTest(config=os.path.relpath(path, ROOT)):
+                out = run("describe", path)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                self.assertIn("sources and assumptions:", out.stdout)
+                self.assertNotIn("(none given)", out.stdout)
+                with open(path, encoding="utf-8") as f:
+                    for line in f:
+                        m = documented.match(line.rstrip("\n"))
+                        if m and " #" not in m.group(2):
+                            self.assertIn(f"{m.group(1)}: {m.group(2).strip()}", out.stdout)
+
+    def test_describe_of_model_b_names_each_source_with_its_key(self):
+        path = os.path.join(ROOT, "configs", "reference", "acute_community.yaml")
+        out = run("describe", path)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("  settings.acute: assumption: benchmark definition - 300 acute beds",
+                      out.stdout)
+        self.assertIn("  cohorts.emergency.pathway.steps.acute_stay.duration: assumption: "
+                      "benchmark definition - lognormal acute stay, mean 6 days, sd 5",
+                      out.stdout)
+
+
+class SchemaTest(unittest.TestCase):
+    def test_schema_is_the_outline_in_configs_readme(self):
+        with open(os.path.join(ROOT, "configs", "README.md"), encoding="utf-8") as f:
+            readme = f.read()
+        start = readme.index("```yaml\n") + len("```yaml\n")
+        block = readme[start:readme.index("```", start)]
+        out = run("schema")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stdout, block)
+
+
+class HelpTest(unittest.TestCase):
+    def test_help_shows_examples_and_exit_codes(self):
+        for args in (["--help"], ["run", "--help"], ["check", "--help"],
+                     ["describe", "--help"]):
+            with self.subTest(args=args):
+                out = run(*args)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                self.assertIn("Example", out.stdout)
+        top = run("--help").stdout
+        self.assertIn("Examples", top)
+        self.assertIn("Exit codes: 0 ok, 1 internal failure, 2 bad input, 3 refused", top)
+        self.assertIn("Examples", run("run", "--help").stdout)
+
+    def test_every_example_in_the_help_names_a_config_that_checks(self):
+        # The examples are what a new user types first: their configs must exist and their
+        # --set paths must be valid. `tcsim check` takes the same --set/--horizon options.
+        examples = []
+        for args in (["--help"], ["run", "--help"], ["check", "--help"], ["describe", "--help"]):
+            for line in run(*args).stdout.splitlines():
+                words = line.split()
+                if len(words) >= 3 and words[0] == "tcsim":
+                    examples.append(words)
+        self.assertGreater(len(examples), 3)
+        for words in examples:
+            with self.subTest(example=" ".join(words)):
+                config = words[2]
+                keep = []
+                for i, w in enumerate(words):
+                    if w in ("--set", "--horizon") and i + 1 < len(words):
+                        keep += [w, words[i + 1]]
+                out = subprocess.run([TCSIM, "check", config, *keep], capture_output=True,
+                                     text=True, cwd=ROOT)
+                self.assertEqual(out.returncode, 0, out.stderr)
+
+
+class MetricsDocsTest(unittest.TestCase):
+    """docs/metrics.md is the contract scripts rely on: it must name every reported metric."""
+
+    def test_every_reported_metric_is_documented(self):
+        with open(os.path.join(ROOT, "docs", "metrics.md"), encoding="utf-8") as f:
+            docs = f.read()
+        names = sorted({n for _, n in model_b_metric_names()
+                        if not n.startswith("delayed_days_for_")})
+        missing = [n for n in names if f"`{n}`" not in docs]
+        self.assertEqual(missing, [], "metrics reported by tcsim run but not in docs/metrics.md")
+        self.assertIn("delayed_days_for_", docs)
+
+
 if __name__ == "__main__":
     TCSIM, ROOT = sys.argv[1], sys.argv[2]
-    unittest.main(argv=[sys.argv[0], "-v"])
+    # Any further arguments name test classes or methods to run (CTest runs one class each).
+    unittest.main(argv=[sys.argv[0], "-v", *sys.argv[3:]])

@@ -20,10 +20,17 @@ sim::Distribution read_empirical_file(const ConfigNode& node) {
   const std::string name = node.text("a CSV file of durations");
   std::filesystem::path path(name);
   if (path.is_relative()) path = std::filesystem::path(node.file()).parent_path() / path;
-  std::ifstream in(path);
-  if (!in || std::filesystem::is_directory(path)) {
-    node.fail(fmt::format("cannot read the file '{}'", path.string()));
+  // Only a regular file of sane size: not a folder, a device or a pipe that never ends.
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(path, error)) {
+    node.fail(fmt::format("cannot read the file '{}': no such regular file", path.string()));
   }
+  constexpr std::uintmax_t kMaxBytes = 256u << 20;
+  if (std::filesystem::file_size(path, error) > kMaxBytes || error) {
+    node.fail(fmt::format("the file '{}' is larger than {} MiB", path.string(), kMaxBytes >> 20));
+  }
+  std::ifstream in(path);
+  if (!in) node.fail(fmt::format("cannot read the file '{}'", path.string()));
   std::vector<double> values;
   std::vector<double> weights;
   std::string line;

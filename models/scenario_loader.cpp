@@ -51,8 +51,9 @@ std::chrono::year_month_day parse_date(const ConfigNode& node) {
   in >> y >> dash1 >> m >> dash2 >> d;
   const std::chrono::year_month_day date{std::chrono::year(y), std::chrono::month(m),
                                          std::chrono::day(d)};
-  if (!in || dash1 != '-' || dash2 != '-' || !in.eof() || !date.ok()) {
-    node.fail(fmt::format("expected a date as YYYY-MM-DD, found '{}'", text));
+  // Years outside 1900-2200 are typos, and would overflow the calendar arithmetic.
+  if (!in || dash1 != '-' || dash2 != '-' || !in.eof() || !date.ok() || y < 1900 || y > 2200) {
+    node.fail(fmt::format("expected a date as YYYY-MM-DD between 1900 and 2200, found '{}'", text));
   }
   return date;
 }

@@ -13,6 +13,14 @@ std::string places(std::int64_t c) {
 }
 
 std::string capacity_text(const Setting& s) {
+  if (s.workforce) {
+    const Workforce& w = *s.workforce;
+    return fmt::format(
+        "{} patients = {:g} WTE x {:g} h/week x direct-care share {:.3g} (1 - travel {:g} - "
+        "admin {:g} - other {:g}) / {:g} contact h per patient per week",
+        s.capacity, w.wte, w.hours_per_week, w.direct_care_share(), w.travel_share, w.admin_share,
+        w.other_share, w.contact_hours_per_patient_per_week);
+  }
   if (s.schedule.empty()) return places(s.capacity);
   std::string out = fmt::format("{} from day 0", places(s.capacity));
   for (const sim::CapacityChange& c : s.schedule) {

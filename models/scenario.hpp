@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/workforce.hpp"
 #include "sim/distribution.hpp"
 #include "sim/network_spec.hpp"
 
@@ -24,6 +25,8 @@ struct Setting {
   SettingKind kind = SettingKind::Beds;
   std::string service;  // documented vocabulary tag, e.g. "acute_beds"
   std::int64_t capacity = sim::kUnlimited;
+  /// For caseloads: the team the capacity was derived from, if given as a workforce.
+  std::optional<Workforce> workforce;
   std::vector<sim::CapacityChange> schedule;  // empty: fixed capacity
   double schedule_period = 0.0;               // days; 0: the schedule does not repeat
   sim::QueueDiscipline discipline = sim::QueueDiscipline::Fifo;

@@ -125,8 +125,38 @@ void parse_capacity(const ConfigNode& node, Setting& setting) {
   }
 }
 
+Workforce parse_workforce(const ConfigNode& node) {
+  node.expect_keys({"wte", "hours_per_week", "travel_share", "admin_share", "other_share",
+                    "contact_hours_per_patient_per_week"});
+  Workforce w;
+  w.wte = node.at("wte", "whole-time equivalents").positive("whole-time equivalents");
+  if (auto h = node.find("hours_per_week")) w.hours_per_week = h->positive("hours per week");
+  const auto share = [&](const char* key, double& out) {
+    if (auto x = node.find(key)) out = x->probability("a share of working time");
+  };
+  share("travel_share", w.travel_share);
+  share("admin_share", w.admin_share);
+  share("other_share", w.other_share);
+  w.contact_hours_per_patient_per_week =
+      node.at("contact_hours_per_patient_per_week", "hours of contact a patient needs per week")
+          .positive("hours per patient per week");
+  if (!(w.direct_care_share() > 0.0)) {
+    node.fail(
+        fmt::format("travel, admin and other shares add up to {:.4g}: no time is left for "
+                    "patients (the direct-care share must be above 0)",
+                    1.0 - w.direct_care_share()));
+  }
+  if (w.capacity() < 1) {
+    node.fail(
+        fmt::format("this team gives {:.4g} direct-care hours a week, less than one "
+                    "patient's {:.4g}: a capacity of 0",
+                    w.direct_hours_per_week(), w.contact_hours_per_patient_per_week));
+  }
+  return w;
+}
+
 Setting parse_setting(const std::string& name, const ConfigNode& node) {
-  node.expect_keys({"kind", "service", "capacity", "queue"});
+  node.expect_keys({"kind", "service", "capacity", "workforce", "queue"});
   Setting s;
   s.name = name;
   const ConfigNode kind = node.at("kind", "'beds' or 'caseload'");
@@ -147,7 +177,22 @@ Setting parse_setting(const std::string& name, const ConfigNode& node) {
                                 suggestion(s.service, names), joined(names)));
     }
   }
-  parse_capacity(node.at("capacity", "a capacity (places), 'unlimited' or a schedule"), s);
+  if (auto workforce = node.find("workforce")) {
+    if (node.has("capacity")) {
+      node.fail_at_key("workforce", "give either 'capacity' or 'workforce', not both");
+    }
+    if (s.kind != SettingKind::Caseload) {
+      node.fail_at_key("workforce",
+                       "a workforce gives the capacity of a caseload; beds are given as counts");
+    }
+    s.workforce = parse_workforce(*workforce);
+    s.capacity = s.workforce->capacity();
+  } else {
+    parse_capacity(node.at("capacity",
+                           "a capacity (places), 'unlimited', a schedule, or (for a "
+                           "caseload) a workforce"),
+                   s);
+  }
   if (auto queue = node.find("queue")) {
     queue->expect_keys({"discipline", "limit"});
     if (auto d = queue->find("discipline")) {

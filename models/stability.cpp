@@ -54,7 +54,8 @@ StabilityReport analyse_stability(const Scenario& scenario) {
   std::map<std::string, std::size_t> index;
   for (const Setting& s : scenario.settings) {
     index[s.name] = report.settings.size();
-    report.settings.push_back(SettingLoad{s.name, 0.0, long_run_capacity(s), 0.0});
+    report.settings.push_back(
+        SettingLoad{s.name, 0.0, long_run_capacity(s), 0.0, s.queue_limit != sim::kUnlimited});
   }
   for (const Cohort& c : scenario.cohorts) {
     const double rate =
@@ -102,7 +103,10 @@ std::string format_stability(const StabilityReport& report) {
         "{:<28} {:>14.4g} {:>12} {:>10}  {}\n", s.setting, s.offered_load,
         unlimited ? std::string("unlimited") : fmt::format("{:.4g}", s.capacity),
         unlimited ? std::string("-") : fmt::format("{:.3f}", s.offered_load / s.capacity),
-        s.stable() ? "ok" : "UNSTABLE: load >= capacity");
+        !s.stable() ? "UNSTABLE: load >= capacity"
+        : s.queue_limited && s.offered_load >= s.capacity
+            ? "ok: the queue limit turns the excess away"
+            : "ok");
   }
   out += "offered load = admissions per day x mean stay (before any waiting or blocking)\n";
   return out;

@@ -16,7 +16,9 @@ struct SettingLoad {
   double offered_load = 0.0;      // mean places in use if nothing ever waited or was blocked
   double capacity = 0.0;          // long-run mean capacity; infinity if unlimited
   double arrivals_per_day = 0.0;  // admissions per day (visits that take a place)
-  [[nodiscard]] bool stable() const { return offered_load < capacity; }
+  /// A limited waiting line turns the excess away (a loss system): it cannot grow for ever.
+  bool queue_limited = false;
+  [[nodiscard]] bool stable() const { return queue_limited || offered_load < capacity; }
 };
 
 struct StabilityReport {

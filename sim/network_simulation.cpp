@@ -312,7 +312,8 @@ void NetworkSimulation::leave_place(EntityId id, std::uint32_t moving_to) {
   }
   stats.occupancy.decrement(now_);
   update_full(station);
-  freed_.push_back(station);
+  // Only a station with someone waiting has anything to hand the place to.
+  if (!stations_[station].line.empty()) freed_.push_back(station);
   if (observer_) {
     observer_->on_leave(now_, id, station);
     observer_->on_occupancy(now_, station, stats.occupancy.level());

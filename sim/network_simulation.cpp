@@ -151,7 +151,7 @@ void NetworkSimulation::place_initial_entities() {
 }
 
 EntityId NetworkSimulation::new_entity(std::uint32_t stream) {
-  if (static_cast<std::int64_t>(entities_.live()) >= spec_.max_entities) {
+  if (static_cast<std::int64_t>(entities_.live()) >= spec_.max_entities) [[unlikely]] {
     throw SimulationStopped(
         SimulationStopped::Reason::EntityLimit, now_,
         fmt::format("more than {} entities in the network at once at day {:.2f} (the limit "
@@ -169,7 +169,7 @@ EntityId NetworkSimulation::new_entity(std::uint32_t stream) {
 void NetworkSimulation::schedule_arrival(std::uint32_t stream) {
   StreamState& s = streams_[stream];
   Time t = now_ + s.interarrival.sample(s.rng);
-  if (s.thinned) {
+  if (s.thinned) [[unlikely]] {
     // Thinning: keep a candidate at the peak rate with probability multiplier(t) / peak. Stop
     // looking past the horizon, where the candidate is never run anyway.
     const RateProfile& profile = spec_.arrivals[stream].profile;

@@ -95,9 +95,9 @@ class NetworkSimulation {
   };
 
   void on_arrival(std::uint32_t stream);
-  void schedule_arrival(std::uint32_t stream);
+  [[gnu::always_inline]] inline void schedule_arrival(std::uint32_t stream);
   void place_initial_entities();
-  EntityId new_entity(std::uint32_t stream);
+  [[gnu::always_inline]] inline EntityId new_entity(std::uint32_t stream);
   void on_stay_end(EntityId id);
   void on_capacity_change(std::uint32_t station);
   void on_warmup_end();

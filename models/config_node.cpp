@@ -65,6 +65,21 @@ std::string normalise_path(const std::string& path) {
 
 }  // namespace
 
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
+  std::string_view best;
+  std::size_t distance = std::string::npos;
+  for (const std::string& candidate : candidates) {
+    const std::size_t d = edit_distance(name, candidate);
+    if (d < distance) {
+      distance = d;
+      best = candidate;
+    }
+  }
+  // Close enough to be a typo: at most 2 edits, or a third of the name for long names.
+  if (best.empty() || distance > std::max<std::size_t>(2, name.size() / 3)) return "";
+  return fmt::format(" (did you mean '{}'?)", best);
+}
+
 ConfigNode ConfigNode::parse(const std::string& text, const std::string& file,
                              const std::vector<std::pair<std::string, std::string>>& overrides) {
   auto name = std::make_shared<const std::string>(file);
@@ -136,24 +151,15 @@ void ConfigNode::check_overrides_used() const {
       const std::string parent = walked.empty() ? std::string("(top)") : walked;
       if (node.IsMap()) {
         if (!node[part]) {
-          std::string nearest;
-          std::size_t distance = std::string::npos;
+          std::vector<std::string> keys;
           std::string list;
           for (const auto& kv : node) {
             if (!kv.first.IsScalar()) continue;
-            const std::string& k = kv.first.Scalar();
-            list += (list.empty() ? "" : ", ") + k;
-            const std::size_t d = edit_distance(part, k);
-            if (d < distance) {
-              distance = d;
-              nearest = k;
-            }
+            keys.push_back(kv.first.Scalar());
+            list += (list.size() ? ", " : "") + keys.back();
           }
-          const bool close =
-              !nearest.empty() && distance <= std::max<std::size_t>(2, part.size() / 3);
-          throw ConfigError(
-              where, fmt::format("no key '{}' under '{}'{}; keys there: {}", part, parent,
-                                 close ? fmt::format(" (did you mean '{}'?)", nearest) : "", list));
+          throw ConfigError(where, fmt::format("no key '{}' under '{}'{}; keys there: {}", part,
+                                               parent, did_you_mean(part, keys), list));
         }
         YAML::Node next = node[part];
         node.reset(next);
@@ -280,23 +286,12 @@ void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) co
       continue;
     }
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
-    std::string_view nearest;
-    std::size_t best = std::string::npos;
-    for (std::string_view candidate : allowed) {
-      const std::size_t d = edit_distance(key, candidate);
-      if (d < best) {
-        best = d;
-        nearest = candidate;
-      }
-    }
+    const std::vector<std::string> candidates(allowed.begin(), allowed.end());
     std::string valid;
-    for (std::string_view candidate : allowed) {
-      valid += valid.empty() ? "" : ", ";
-      valid += candidate;
-    }
-    const bool close = best <= std::max<std::size_t>(2, key.size() / 3);
-    key_node.fail(fmt::format("unknown key{}; valid keys here: {}",
-                              close ? fmt::format(" (did you mean '{}'?)", nearest) : "", valid));
+    for (const std::string& candidate : candidates)
+      valid += (valid.size() ? ", " : "") + candidate;
+    key_node.fail(
+        fmt::format("unknown key{}; valid keys here: {}", did_you_mean(key, candidates), valid));
   }
 }
 

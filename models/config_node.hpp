@@ -106,4 +106,9 @@ class ConfigNode {
 /// Levenshtein distance, for "did you mean" suggestions.
 [[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
 
+/// " (did you mean 'x'?)" for the candidate nearest to `name` if it is close enough to be a
+/// typo, else "".
+[[nodiscard]] std::string did_you_mean(std::string_view name,
+                                       const std::vector<std::string>& candidates);
+
 }  // namespace tcsim::models

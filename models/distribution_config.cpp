@@ -144,16 +144,4 @@ sim::Distribution parse_distribution(const ConfigNode& node) {
   }
 }
 
-const char* distribution_help() {
-  return "  exponential:   mean\n"
-         "  lognormal:     mean, sd   | meanlog, sdlog\n"
-         "  gamma:         shape, scale | mean, sd\n"
-         "  weibull:       shape, scale\n"
-         "  uniform:       min, max\n"
-         "  triangular:    min, mode, max\n"
-         "  deterministic: value\n"
-         "  empirical:     values: [..], weights: [..] (optional, equal if absent)\n"
-         "                 | file: durations.csv (value[,weight] per line; relative to the YAML)\n";
-}
-
 }  // namespace tcsim::models

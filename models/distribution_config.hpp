@@ -9,7 +9,4 @@ namespace tcsim::models {
 /// Reads one distribution; a ConfigError names the key and the parameters the kind expects.
 [[nodiscard]] sim::Distribution parse_distribution(const ConfigNode& node);
 
-/// One line per distribution kind and its parameters, for the schema.
-[[nodiscard]] const char* distribution_help();
-
 }  // namespace tcsim::models

@@ -18,21 +18,6 @@
 namespace tcsim::models {
 namespace {
 
-/// The element of `names` nearest to `name`, as " (did you mean 'x'?)", or "".
-std::string suggestion(const std::string& name, const std::vector<std::string>& names) {
-  std::string best;
-  std::size_t distance = std::string::npos;
-  for (const std::string& candidate : names) {
-    const std::size_t d = edit_distance(name, candidate);
-    if (d < distance) {
-      distance = d;
-      best = candidate;
-    }
-  }
-  if (best.empty() || distance > std::max<std::size_t>(2, name.size() / 3)) return "";
-  return fmt::format(" (did you mean '{}'?)", best);
-}
-
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
   for (const std::string& n : names)
@@ -174,7 +159,7 @@ Setting parse_setting(const std::string& name, const ConfigNode& node) {
     if (std::find(kServices.begin(), kServices.end(), s.service) == kServices.end()) {
       std::vector<std::string> names(kServices.begin(), kServices.end());
       service->fail(fmt::format("unknown service '{}'{}; expected one of: {}", s.service,
-                                suggestion(s.service, names), joined(names)));
+                                did_you_mean(s.service, names), joined(names)));
     }
   }
   if (auto workforce = node.find("workforce")) {
@@ -373,7 +358,7 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
     c.start = start->text("a step name");
     if (std::find(names.begin(), names.end(), c.start) == names.end()) {
       start->fail(fmt::format("no step '{}' in this pathway{}; steps: {}", c.start,
-                              suggestion(c.start, names), joined(names)));
+                              did_you_mean(c.start, names), joined(names)));
     }
   }
   for (const Step& s : c.steps) {
@@ -381,7 +366,7 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
       if (n.to != "exit" && std::find(names.begin(), names.end(), n.to) == names.end()) {
         next_nodes.at(s.name).fail(
             fmt::format("no step '{}' in this pathway{}; steps: {} (or 'exit')", n.to,
-                        suggestion(n.to, names), joined(names)));
+                        did_you_mean(n.to, names), joined(names)));
       }
     }
   }
@@ -404,7 +389,7 @@ void check_references(const Scenario& scenario, const ConfigNode& root) {
                                     .at(s.name, "")
                                     .at("setting", "");
         node.fail(fmt::format("no setting '{}'{}; settings: {}", s.setting,
-                              suggestion(s.setting, setting_names), joined(setting_names)));
+                              did_you_mean(s.setting, setting_names), joined(setting_names)));
       }
     }
   }

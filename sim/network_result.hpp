@@ -23,8 +23,12 @@ struct StationResult {
   Tally blocked;  // fit to move -> place given up (transfer delay + waiting for the next place)
   double blocked_by_delay_days = 0.0;     // of which: transfer delays
   double blocked_by_capacity_days = 0.0;  // of which: waiting for a place downstream
-  /// Blocked days by the station the entity was moving to (indexed by station).
+  /// Blocked days by the station the entity was moving to (indexed by station), and of
+  /// them the transfer-delay part.
   std::vector<double> blocked_days_for;
+  std::vector<double> delay_days_for;
+  /// Entities that left a place here for a place at each station (indexed by station).
+  std::vector<std::uint64_t> moves_to;
   /// Days with occupancy at or above capacity (never, if capacity is unlimited).
   double full_days = 0.0;
   std::uint64_t requests = 0;  // entities that sought a place here
@@ -36,6 +40,14 @@ struct StationResult {
   [[nodiscard]] double loss_probability() const;
   /// Share of the period spent full; NaN for an empty period.
   [[nodiscard]] double full_share() const;
+};
+
+struct StepResult {
+  std::string name;
+  std::uint64_t starts = 0;       // stays begun at this step
+  std::uint64_t overflows = 0;    // entities sent to the step's overflow for want of a place
+  std::uint64_t early_exits = 0;  // stays ended early (EarlyExit) for a place at its step
+  double early_days = 0.0;        // days of stay those early exits saved here
 };
 
 struct StreamResult {
@@ -52,6 +64,7 @@ struct NetworkResult {
   std::uint64_t events = 0;         // events processed, warm-up included
   std::uint64_t peak_entities = 0;  // most entities in the network at once
   std::vector<StationResult> stations;
+  std::vector<StepResult> steps;
   std::vector<StreamResult> streams;
   TimeWeightedCount in_system;
   Tally time_in_system;

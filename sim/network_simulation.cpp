@@ -1,5 +1,6 @@
 #include "sim/network_simulation.hpp"
 
+#include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <stdexcept>
@@ -27,21 +28,40 @@ NetworkSimulation::NetworkSimulation(const NetworkSpec& spec, std::uint64_t mast
     result_.stations[i].name = s.name;
     result_.stations[i].unlimited = s.capacity == kUnlimited;
     result_.stations[i].blocked_days_for.assign(n_stations, 0.0);
+    result_.stations[i].delay_days_for.assign(n_stations, 0.0);
+    result_.stations[i].moves_to.assign(n_stations, 0);
     for (const CapacityChange& c : s.schedule) {
       if (c.capacity == kUnlimited) result_.stations[i].unlimited = true;
     }
   }
   steps_.reserve(spec_.steps.size());
-  for (const StepSpec& s : spec_.steps) {
+  result_.steps.resize(spec_.steps.size());
+  for (std::size_t i = 0; i < spec_.steps.size(); ++i) {
+    const StepSpec& s = spec_.steps[i];
+    result_.steps[i].name = s.name;
     StepState state{make_stream(master_seed, replication, "duration/" + s.name),
                     make_stream(master_seed, replication, "routing/" + s.name),
-                    make_stream(master_seed, replication, "delay/" + s.name),
+                    {},
+                    {},
                     {}};
     double sum = 0.0;
-    for (const Route& r : s.routes) {
-      sum += r.probability;
+    for (std::size_t r = 0; r < s.routes.size(); ++r) {
+      const Route& route = s.routes[r];
+      sum += route.probability;
       state.cumulative.push_back(sum);
+      // Named after the step the route leads to (and its rank among routes to that step), so
+      // adding or changing another route does not shift this one's random numbers.
+      const std::string& target = route.to == kExit ? "exit" : spec_.steps[route.to].name;
+      std::size_t rank = 0;
+      for (std::size_t q = 0; q < r; ++q) {
+        if (s.routes[q].to == route.to) ++rank;
+      }
+      const std::string name = rank == 0 ? fmt::format("delay/{}/{}", s.name, target)
+                                         : fmt::format("delay/{}/{}#{}", s.name, target, rank);
+      state.delay_rngs.push_back(route.delay ? make_stream(master_seed, replication, name)
+                                             : RandomEngine{});
     }
+    if (s.early_exit) state.early_rng = make_stream(master_seed, replication, "early/" + s.name);
     steps_.push_back(std::move(state));
   }
   streams_.reserve(spec_.arrivals.size());
@@ -51,8 +71,21 @@ NetworkSimulation::NetworkSimulation(const NetworkSpec& spec, std::uint64_t mast
     const bool thinned = !a.profile.constant();
     const double peak = thinned ? a.profile.peak() : 1.0;
     streams_.push_back(StreamState{make_stream(master_seed, replication, "arrivals/" + a.name),
-                                   Distribution::exponential(1.0 / (a.rate_per_day * peak)), peak,
-                                   thinned, 0});
+                                   Distribution::exponential(1.0 / (a.rate_per_day * peak)),
+                                   peak,
+                                   thinned,
+                                   0,
+                                   std::nullopt,
+                                   {}});
+    if (!a.first_routes.empty()) {
+      StreamState& state = streams_.back();
+      state.first_rng = make_stream(master_seed, replication, "first/" + a.name);
+      double sum = 0.0;
+      for (const Route& r : a.first_routes) {
+        sum += r.probability;
+        state.first_cumulative.push_back(sum);
+      }
+    }
     result_.streams[i].name = a.name;
   }
 }
@@ -87,6 +120,9 @@ NetworkResult NetworkSimulation::run() {
         break;
       case kStayEnd:
         on_stay_end(event.subject);
+        break;
+      case kEarlyCheck:
+        on_early_check(event.subject);
         break;
       case kTransferReady:
         seek(event.subject);
@@ -195,6 +231,13 @@ void NetworkSimulation::on_arrival(std::uint32_t stream) {
 
   const EntityId id = new_entity(stream);
   entities_[id].next = spec.first_step;
+  if (s.first_rng) [[unlikely]] {
+    const double u = boost::random::uniform_01<double>()(*s.first_rng);
+    std::size_t i = 0;
+    while (i + 1 < spec.first_routes.size() && u >= s.first_cumulative[i])
+      ++i;
+    entities_[id].next = spec.first_routes[i].to;
+  }
   if (observer_) observer_->on_arrival(now_, id, stream);
   seek(id);
 }
@@ -203,10 +246,11 @@ void NetworkSimulation::on_stay_end(EntityId id) {
   Entity& e = entities_[id];
   e.fit = now_;
   if (observer_) observer_->on_fit(now_, id, static_cast<std::uint32_t>(e.step));
-  const Route& route = choose_route(e.step);
+  const std::size_t index = choose_route(e.step);
+  const Route& route = spec_.steps[e.step].routes[index];
   e.next = route.to;
   if (route.delay) {
-    const double delay = route.delay->sample(steps_[e.step].delay_rng);
+    const double delay = route.delay->sample(steps_[e.step].delay_rngs[index]);
     if (delay > 0.0) {
       events_.push(now_ + delay, EventPriority::Arrival, kTransferReady, id);
       return;
@@ -215,15 +259,35 @@ void NetworkSimulation::on_stay_end(EntityId id) {
   seek(id);
 }
 
-const Route& NetworkSimulation::choose_route(std::int32_t step) {
+std::size_t NetworkSimulation::choose_route(std::int32_t step) {
   const std::vector<Route>& routes = spec_.steps[step].routes;
-  if (routes.size() == 1) return routes.front();  // no draw: keeps streams aligned across specs
+  if (routes.size() == 1) return 0;  // no draw: keeps streams aligned across specs
   StepState& state = steps_[step];
   const double u = boost::random::uniform_01<double>()(state.routing_rng);
   for (std::size_t i = 0; i + 1 < routes.size(); ++i) {
-    if (u < state.cumulative[i]) return routes[i];
+    if (u < state.cumulative[i]) return i;
   }
-  return routes.back();
+  return routes.size() - 1;
+}
+
+// The early check of an eligible entity: move on now if the early-exit step's station has a
+// free place (and nobody waits for one), else finish the stay as planned.
+void NetworkSimulation::on_early_check(EntityId id) {
+  Entity& e = entities_[id];
+  const EarlyExit& early = *spec_.steps[e.step].early_exit;
+  const std::uint32_t target = spec_.steps[early.to].station;
+  const StationState& station = stations_[target];
+  if (result_.stations[target].occupancy.level() >= station.capacity || !station.line.empty()) {
+    events_.push(now_ + e.remaining, EventPriority::Departure, kStayEnd, id);
+    return;
+  }
+  StepResult& stats = result_.steps[e.step];
+  ++stats.early_exits;
+  stats.early_days += e.remaining;
+  e.fit = now_;
+  if (observer_) observer_->on_fit(now_, id, static_cast<std::uint32_t>(e.step));
+  e.next = early.to;
+  seek(id);
 }
 
 void NetworkSimulation::seek(EntityId id) {
@@ -249,6 +313,12 @@ void NetworkSimulation::request(EntityId id) {
   ++stats.requests;
   if (stats.occupancy.level() < station.capacity && station.line.empty()) {
     enter(id);
+    return;
+  }
+  if (step.overflow) {
+    ++result_.steps[e.next].overflows;
+    e.next = *step.overflow;
+    seek(id);
     return;
   }
   if (e.step == kNoStep) {
@@ -288,7 +358,22 @@ void NetworkSimulation::enter(EntityId id) {
 void NetworkSimulation::start_step(EntityId id) {
   Entity& e = entities_[id];
   const StepSpec& step = spec_.steps[e.step];
-  const double stay = step.duration.sample(steps_[e.step].duration_rng);
+  StepState& state = steps_[e.step];
+  ++result_.steps[e.step].starts;
+  const double stay = step.duration.sample(state.duration_rng);
+  if (step.early_exit) [[unlikely]] {
+    // Eligibility and the days earlier have their own stream, so the stay drawn above is the
+    // one this entity would have had without the early exit (common random numbers).
+    const EarlyExit& early = *step.early_exit;
+    if (boost::random::uniform_01<double>()(*state.early_rng) < early.probability) {
+      e.remaining = std::clamp(early.days_earlier.sample(*state.early_rng), 0.0, stay);
+      events_.push(now_ + (stay - e.remaining), EventPriority::Departure, kEarlyCheck, id);
+      if (observer_) {
+        observer_->on_start(now_, id, static_cast<std::uint32_t>(e.step), step.station);
+      }
+      return;
+    }
+  }
   events_.push(now_ + stay, EventPriority::Departure, kStayEnd, id);
   if (observer_) observer_->on_start(now_, id, static_cast<std::uint32_t>(e.step), step.station);
 }
@@ -303,8 +388,12 @@ void NetworkSimulation::leave_place(EntityId id, std::uint32_t moving_to) {
     stats.blocked.add(blocked);
     stats.blocked_by_delay_days += e.queued - e.fit;
     stats.blocked_by_capacity_days += now_ - e.queued;
-    if (moving_to != kNoStation) stats.blocked_days_for[moving_to] += blocked;
+    if (moving_to != kNoStation) {
+      stats.blocked_days_for[moving_to] += blocked;
+      stats.delay_days_for[moving_to] += e.queued - e.fit;
+    }
   }
+  if (moving_to != kNoStation) ++stats.moves_to[moving_to];
   if (e.blocked) {
     e.blocked = false;
     --stations_[station].blocked_occupants;
@@ -464,8 +553,14 @@ void NetworkSimulation::on_warmup_end() {
     r.blocked_by_delay_days = 0.0;
     r.blocked_by_capacity_days = 0.0;
     std::fill(r.blocked_days_for.begin(), r.blocked_days_for.end(), 0.0);
+    std::fill(r.delay_days_for.begin(), r.delay_days_for.end(), 0.0);
+    std::fill(r.moves_to.begin(), r.moves_to.end(), 0);
     r.requests = 0;
     r.losses = 0;
+  }
+  for (StepResult& s : result_.steps) {
+    s.starts = s.overflows = s.early_exits = 0;
+    s.early_days = 0.0;
   }
   for (StreamResult& s : result_.streams) {
     s.arrivals = s.completions = s.losses = 0;

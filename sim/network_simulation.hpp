@@ -6,10 +6,12 @@
 //   NetworkResult result = sim.run();
 //
 // Each source of randomness has its own stream, named after what it drives
-// ("arrivals/<stream>", "duration/<step>", "routing/<step>", "delay/<step>"), so two specs that
-// share those names share random numbers (common random numbers).
+// ("arrivals/<stream>", "first/<stream>", "duration/<step>", "routing/<step>",
+// "delay/<step>/<next step>", "early/<step>"), so two specs that share those names share random
+// numbers (common random numbers): changing one route's delay leaves every other draw alone.
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -52,15 +54,23 @@ class NetworkSimulation {
   NetworkResult run();
 
  private:
-  enum Kind : std::uint32_t { kArrival, kStayEnd, kTransferReady, kCapacityChange, kWarmupEnd };
+  enum Kind : std::uint32_t {
+    kArrival,
+    kStayEnd,
+    kEarlyCheck,
+    kTransferReady,
+    kCapacityChange,
+    kWarmupEnd
+  };
   static constexpr std::int32_t kNoStep = -2;
   static constexpr std::uint32_t kNoStation = 0xffffffffu;
 
   struct Entity {
-    Time arrived = 0.0;  // entered the network
-    Time since = 0.0;    // took its current place
-    Time fit = 0.0;      // finished its stay: blocked from here on
-    Time queued = 0.0;   // started seeking the next place (after any transfer delay)
+    Time arrived = 0.0;    // entered the network
+    Time since = 0.0;      // took its current place
+    Time fit = 0.0;        // finished its stay: blocked from here on
+    Time queued = 0.0;     // started seeking the next place (after any transfer delay)
+    Time remaining = 0.0;  // eligible for an early exit: the stay left at the early check
     std::uint32_t stream = 0;
     std::int32_t step = kNoStep;  // step whose place it holds
     std::int32_t next = kNoStep;  // step it is moving to, or kExit
@@ -82,8 +92,9 @@ class NetworkSimulation {
   struct StepState {
     RandomEngine duration_rng;
     RandomEngine routing_rng;
-    RandomEngine delay_rng;
-    std::vector<double> cumulative;  // route probabilities, summed
+    std::vector<RandomEngine> delay_rngs;   // per route; empty engines for routes with no delay
+    std::vector<double> cumulative;         // route probabilities, summed
+    std::optional<RandomEngine> early_rng;  // only for a step with an early exit
   };
 
   struct StreamState {
@@ -92,6 +103,8 @@ class NetworkSimulation {
     double peak = 1.0;          // the profile's peak multiplier
     bool thinned = false;       // the rate varies: candidates are thinned
     std::int64_t arrived = 0;
+    std::optional<RandomEngine> first_rng;  // only with first routes
+    std::vector<double> first_cumulative;
   };
 
   void on_arrival(std::uint32_t stream);
@@ -99,6 +112,7 @@ class NetworkSimulation {
   void place_initial_entities();
   [[gnu::always_inline]] inline EntityId new_entity(std::uint32_t stream);
   void on_stay_end(EntityId id);
+  void on_early_check(EntityId id);
   void on_capacity_change(std::uint32_t station);
   void on_warmup_end();
 
@@ -116,7 +130,8 @@ class NetworkSimulation {
   void pump(std::uint32_t station);
   void schedule_capacity_change(std::uint32_t station);
   void accumulate_capacity(std::uint32_t station);
-  [[nodiscard]] const Route& choose_route(std::int32_t step);
+  /// The index of the route taken from `step`.
+  [[nodiscard]] std::size_t choose_route(std::int32_t step);
 
   const NetworkSpec& spec_;
   Observer* observer_ = nullptr;

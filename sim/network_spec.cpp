@@ -50,6 +50,55 @@ void validate_step(const NetworkSpec& spec, const StepSpec& s) {
   if (std::abs(sum - 1.0) > 1e-9) {
     fail(fmt::format("step '{}': route probabilities sum to {}, not 1", s.name, sum));
   }
+  const auto is_step = [&spec](std::int32_t i) {
+    return i >= 0 && static_cast<std::size_t>(i) < spec.steps.size();
+  };
+  if (s.overflow && !is_step(*s.overflow)) {
+    fail(fmt::format("step '{}': overflow to unknown step {}", s.name, *s.overflow));
+  }
+  if (s.early_exit) {
+    const EarlyExit& e = *s.early_exit;
+    if (!is_step(e.to)) fail(fmt::format("step '{}': early exit to unknown step {}", s.name, e.to));
+    if (!(e.probability >= 0.0 && e.probability <= 1.0)) {
+      fail(fmt::format("step '{}': early-exit probability {} is not in [0, 1]", s.name,
+                       e.probability));
+    }
+    if (spec.steps[static_cast<std::size_t>(e.to)].station == s.station) {
+      fail(fmt::format("step '{}': an early exit must lead to another station", s.name));
+    }
+  }
+}
+
+/// Overflow links must not loop, or an entity finding every station of the loop full would be
+/// sent round it for ever.
+void validate_overflow_chains(const NetworkSpec& spec) {
+  for (const StepSpec& start : spec.steps) {
+    std::size_t hops = 0;
+    for (std::optional<std::int32_t> next = start.overflow; next;
+         next = spec.steps[static_cast<std::size_t>(*next)].overflow) {
+      if (++hops > spec.steps.size()) {
+        fail(fmt::format("step '{}': its overflow steps lead back to it (a loop)", start.name));
+      }
+    }
+  }
+}
+
+void validate_routes_from_arrivals(const NetworkSpec& spec, const ArrivalSpec& a) {
+  double sum = 0.0;
+  for (const Route& r : a.first_routes) {
+    if (r.to < 0 || static_cast<std::size_t>(r.to) >= spec.steps.size()) {
+      fail(fmt::format("arrivals '{}': first route to unknown step {}", a.name, r.to));
+    }
+    if (!(r.probability >= 0.0 && r.probability <= 1.0)) {
+      fail(fmt::format("arrivals '{}': first-route probability {} is not in [0, 1]", a.name,
+                       r.probability));
+    }
+    if (r.delay) fail(fmt::format("arrivals '{}': first routes cannot have delays", a.name));
+    sum += r.probability;
+  }
+  if (!a.first_routes.empty() && std::abs(sum - 1.0) > 1e-9) {
+    fail(fmt::format("arrivals '{}': first-route probabilities sum to {}, not 1", a.name, sum));
+  }
 }
 
 }  // namespace
@@ -59,6 +108,7 @@ void validate(const NetworkSpec& spec) {
     validate_station(s);
   for (const StepSpec& s : spec.steps)
     validate_step(spec, s);
+  validate_overflow_chains(spec);
   bool all_limited = true;
   for (const ArrivalSpec& a : spec.arrivals) {
     if (!(std::isfinite(a.rate_per_day) && a.rate_per_day > 0.0)) {
@@ -68,6 +118,7 @@ void validate(const NetworkSpec& spec) {
     if (a.first_step < 0 || static_cast<std::size_t>(a.first_step) >= spec.steps.size()) {
       fail(fmt::format("arrivals '{}': first step {} does not exist", a.name, a.first_step));
     }
+    validate_routes_from_arrivals(spec, a);
     if (a.max_arrivals == kUnlimited) all_limited = false;
     if (!(a.profile.peak() > 0.0)) {
       fail(fmt::format("arrivals '{}': every rate multiplier is zero", a.name));

@@ -52,6 +52,15 @@ struct Route {
   std::optional<Distribution> delay;
 };
 
+/// A chance to end a stay early (e.g. early supported discharge): an eligible entity seeks a
+/// place at step `to` some days before its stay would end, and moves there if that station has
+/// a free place at that moment; otherwise it completes its stay as usual.
+struct EarlyExit {
+  double probability = 0.0;  // share of entities at the step who are eligible
+  Distribution days_earlier = Distribution::deterministic(0.0);  // never before the stay began
+  std::int32_t to = 0;                                           // step index
+};
+
 struct StepSpec {
   std::string name;  // unique; names the step's random streams
   std::uint32_t station = 0;
@@ -61,6 +70,10 @@ struct StepSpec {
   /// Probabilities sum to 1. A route to a step at the same station keeps the place: the
   /// stay continues with the next step's duration.
   std::vector<Route> routes{Route{}};
+  /// If set, an entity that finds no free place here (full, or others waiting) goes to this
+  /// step instead of waiting (overflow routing, e.g. a team with no room -> hospital).
+  std::optional<std::int32_t> overflow{};
+  std::optional<EarlyExit> early_exit{};
 };
 
 struct ArrivalSpec {
@@ -71,6 +84,9 @@ struct ArrivalSpec {
   /// Stop after this many arrivals (the network then drains), or kUnlimited.
   std::int64_t max_arrivals = kUnlimited;
   std::int32_t first_step = 0;
+  /// If not empty, each arrival's first step is drawn from these instead (probabilities sum to
+  /// 1; no delays), on a stream of its own so other streams are unchanged.
+  std::vector<Route> first_routes{};
 };
 
 /// Entities already in the network at time 0 (a warm start from today's ward and waiting list).

@@ -13,6 +13,8 @@
 
 #include "models/config_node.hpp"
 #include "models/distribution_config.hpp"
+#include "models/economics_config.hpp"
+#include "models/reform_config.hpp"
 #include "models/service_vocabulary.hpp"
 
 namespace tcsim::models {
@@ -112,7 +114,8 @@ void parse_capacity(const ConfigNode& node, Setting& setting) {
 
 Workforce parse_workforce(const ConfigNode& node) {
   node.expect_keys({"wte", "hours_per_week", "travel_share", "admin_share", "other_share",
-                    "contact_hours_per_patient_per_week"});
+                    "contact_hours_per_patient_per_week", "staff_group",
+                    "contacts_per_patient_per_week"});
   Workforce w;
   w.wte = node.at("wte", "whole-time equivalents").positive("whole-time equivalents");
   if (auto h = node.find("hours_per_week")) w.hours_per_week = h->positive("hours per week");
@@ -125,6 +128,10 @@ Workforce parse_workforce(const ConfigNode& node) {
   w.contact_hours_per_patient_per_week =
       node.at("contact_hours_per_patient_per_week", "hours of contact a patient needs per week")
           .positive("hours per patient per week");
+  if (auto g = node.find("staff_group")) w.staff_group = g->text("a staff group name");
+  if (auto c = node.find("contacts_per_patient_per_week")) {
+    w.contacts_per_patient_per_week = c->positive("contacts per patient per week");
+  }
   if (!(w.direct_care_share() > 0.0)) {
     node.fail(
         fmt::format("travel, admin and other shares add up to {:.4g}: no time is left for "
@@ -140,8 +147,8 @@ Workforce parse_workforce(const ConfigNode& node) {
   return w;
 }
 
-Setting parse_setting(const std::string& name, const ConfigNode& node) {
-  node.expect_keys({"kind", "service", "capacity", "workforce", "queue"});
+Setting parse_setting(const std::string& name, const ConfigNode& node, const PriceIndex& prices) {
+  node.expect_keys({"kind", "service", "organisation", "cost", "capacity", "workforce", "queue"});
   Setting s;
   s.name = name;
   const ConfigNode kind = node.at("kind", "'beds' or 'caseload'");
@@ -162,6 +169,8 @@ Setting parse_setting(const std::string& name, const ConfigNode& node) {
                                 did_you_mean(s.service, names), joined(names)));
     }
   }
+  if (auto org = node.find("organisation")) s.organisation = org->text("an organisation name");
+  if (auto cost = node.find("cost")) s.cost = parse_setting_cost(*cost, prices);
   if (auto workforce = node.find("workforce")) {
     if (node.has("capacity")) {
       node.fail_at_key("workforce", "give either 'capacity' or 'workforce', not both");
@@ -263,9 +272,11 @@ void parse_multipliers(const ConfigNode& node, std::array<double, N>& out,
 }
 
 /// Steps that no path from the start reaches are almost always a typo in a `next:`.
+/// A step reached only through a reform lever (e.g. a rapid-response episode) counts as reached.
 void check_reachable(const Cohort& c, const ConfigNode& steps_node) {
   std::set<std::string> reached{c.start};
   std::vector<std::string> frontier{c.start};
+  const auto edges = reform_edges(c);
   while (!frontier.empty()) {
     const std::string name = frontier.back();
     frontier.pop_back();
@@ -274,6 +285,9 @@ void check_reachable(const Cohort& c, const ConfigNode& steps_node) {
       for (const NextStep& n : s.next) {
         if (n.to != "exit" && reached.insert(n.to).second) frontier.push_back(n.to);
       }
+    }
+    for (const auto& [from, to] : edges) {
+      if (from == name && reached.insert(to).second) frontier.push_back(to);
     }
   }
   for (const Step& s : c.steps) {
@@ -318,7 +332,7 @@ void check_can_exit(const Cohort& c, const ConfigNode& steps_node) {
 }
 
 Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
-  node.expect_keys({"arrivals", "pathway"});
+  node.expect_keys({"arrivals", "pathway", "reforms"});
   Cohort c;
   c.name = name;
   const ConfigNode arrivals = node.at("arrivals", "{rate_per_day: number}");
@@ -370,15 +384,62 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
       }
     }
   }
+  if (auto reforms = node.find("reforms")) c.reforms = parse_reforms(*reforms);
   check_reachable(c, steps);
   check_can_exit(c, steps);
   return c;
+}
+
+/// Metric scopes are setting, cohort and organisation names plus "system" and "area": two
+/// things with one name would mix their metrics.
+void check_scope_names(const Scenario& scenario, const ConfigNode& root) {
+  std::map<std::string, std::string> owner{{"system", "reserved"}, {"area", "reserved"}};
+  const auto claim = [&](const std::string& name, const std::string& what, const char* section) {
+    const auto [it, fresh] = owner.emplace(name, what);
+    if (!fresh) {
+      root.at(section, "")
+          .fail_at_key(
+              name, fmt::format("'{}' is already the name of {}: setting, cohort and organisation "
+                                "names must differ (and not be 'system' or 'area')",
+                                name, it->second == "reserved" ? "a built-in scope" : it->second));
+    }
+  };
+  for (const Setting& s : scenario.settings)
+    claim(s.name, "a setting", "settings");
+  for (const Cohort& c : scenario.cohorts)
+    claim(c.name, "a cohort", "cohorts");
+  // Organisations a setting uses without declaring them are named after their kind.
+  const bool declared = root.has("organisations");
+  for (const Organisation& o : scenario.organisations)
+    claim(o.name, "an organisation", declared ? "organisations" : "settings");
+}
+
+void check_staff_groups(const Scenario& scenario, const ConfigNode& root) {
+  std::vector<std::string> names;
+  for (const StaffGroup& g : scenario.staff_groups)
+    names.push_back(g.name);
+  for (const Setting& s : scenario.settings) {
+    if (!s.workforce || s.workforce->staff_group.empty()) continue;
+    if (std::find(names.begin(), names.end(), s.workforce->staff_group) == names.end()) {
+      root.at("settings", "")
+          .at(s.name, "")
+          .at("workforce", "")
+          .at("staff_group", "")
+          .fail(fmt::format("no staff group '{}'{} under `staff_groups:`", s.workforce->staff_group,
+                            did_you_mean(s.workforce->staff_group, names)));
+    }
+  }
 }
 
 void check_references(const Scenario& scenario, const ConfigNode& root) {
   std::vector<std::string> setting_names;
   for (const Setting& s : scenario.settings)
     setting_names.push_back(s.name);
+  for (const Cohort& c : scenario.cohorts) {
+    if (auto reforms = root.at("cohorts", "").at(c.name, "").find("reforms")) {
+      check_reform_references(c, scenario.settings, *reforms);
+    }
+  }
   for (const Cohort& c : scenario.cohorts) {
     for (const Step& s : c.steps) {
       if (std::find(setting_names.begin(), setting_names.end(), s.setting) == setting_names.end()) {
@@ -430,7 +491,8 @@ void check_references(const Scenario& scenario, const ConfigNode& root) {
 Scenario parse_scenario(const std::string& text, const std::string& file,
                         const Overrides& overrides) {
   const ConfigNode root = ConfigNode::parse(text, file, overrides);
-  root.expect_keys({"name", "description", "run", "settings", "cohorts"});
+  root.expect_keys({"name", "description", "run", "price_index", "staff_groups", "organisations",
+                    "settings", "cohorts"});
   Scenario scenario;
   scenario.file = file;
   scenario.text = text;
@@ -439,10 +501,20 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   if (auto d = root.find("description")) scenario.description = d->text("a description");
   if (auto run = root.find("run")) scenario.run = parse_run(*run);
 
+  const PriceIndex prices(root.find("price_index"));
+  if (auto groups = root.find("staff_groups")) {
+    scenario.staff_groups = parse_staff_groups(*groups, prices);
+  }
+  if (auto orgs = root.find("organisations")) {
+    orgs->expect_map("a mapping of organisation names to {kind: ...}");
+    for (const auto& [name, node] : orgs->entries()) {
+      scenario.organisations.push_back(parse_organisation(name, node));
+    }
+  }
   const ConfigNode settings = root.at("settings", "a mapping of setting names to settings");
   settings.expect_map("a mapping of setting names to settings");
   for (const auto& [name, node] : settings.entries()) {
-    scenario.settings.push_back(parse_setting(name, node));
+    scenario.settings.push_back(parse_setting(name, node, prices));
   }
   if (scenario.settings.empty()) settings.fail("expected at least one setting");
 
@@ -454,6 +526,11 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   if (scenario.cohorts.empty()) cohorts.fail("expected at least one cohort");
 
   check_references(scenario, root);
+  check_staff_groups(scenario, root);
+  resolve_organisations(scenario, root);
+  check_scope_names(scenario, root);
+  derive_capacities(scenario, root.has("organisations") ? root.at("organisations", "").location()
+                                                        : root.location());
   root.check_overrides_used();
   root.collect_provenance(scenario.provenance);
   return scenario;

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "models/costing.hpp"
 #include "models/daily_series.hpp"
 #include "models/metrics.hpp"
 #include "models/network_builder.hpp"
@@ -9,6 +10,13 @@
 #include "sim/replication_runner.hpp"
 
 namespace tcsim::models {
+namespace {
+
+void append(std::vector<MetricValue>& to, std::vector<MetricValue> more) {
+  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+}
+
+}  // namespace
 
 const MetricSummary* RunReport::find(const std::string& scope, const std::string& name) const {
   for (const MetricSummary& m : metrics) {
@@ -52,9 +60,12 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
           const sim::NetworkResult result = sim::simulate(spec, report.seed, k, &daily);
           daily.finish(result.end);
           out.metrics = collect_metrics(result, spec);
+          append(out.metrics, collect_economics(result, spec, scenario));
           out.daily = daily.days();
         } else {
-          out.metrics = collect_metrics(sim::simulate(spec, report.seed, k), spec);
+          const sim::NetworkResult result = sim::simulate(spec, report.seed, k);
+          out.metrics = collect_metrics(result, spec);
+          append(out.metrics, collect_economics(result, spec, scenario));
         }
         return out;
       });

@@ -7,6 +7,8 @@
 // Community Services programme started) raises capacity in proportion.
 
 #include <cstdint>
+#include <optional>
+#include <string>
 
 namespace tcsim::models {
 
@@ -17,6 +19,8 @@ struct Workforce {
   double admin_share = 0.0;
   double other_share = 0.0;
   double contact_hours_per_patient_per_week = 1.0;
+  std::string staff_group;                   // costs the team; empty: not costed
+  double contacts_per_patient_per_week = 0;  // for the cost per contact; 0: not known
 
   [[nodiscard]] double direct_care_share() const {
     return 1.0 - travel_share - admin_share - other_share;
@@ -28,5 +32,11 @@ struct Workforce {
   /// Concurrent patients the team can carry (whole patients: rounded down).
   [[nodiscard]] std::int64_t capacity() const;
 };
+
+/// The team as it works under a change in its direct-care share: the change is taken from
+/// admin time, then from other non-patient time (travel is not changed; a fall adds to admin);
+/// std::nullopt if there is not enough such time.
+[[nodiscard]] std::optional<Workforce> with_direct_care_change(const Workforce& written,
+                                                               double change);
 
 }  // namespace tcsim::models

@@ -17,6 +17,8 @@
 #include "models/config_error.hpp"
 #include "models/describe.hpp"
 #include "models/file_output.hpp"
+#include "models/integration_model.hpp"
+#include "models/model_comparison.hpp"
 #include "models/network_builder.hpp"
 #include "models/report_format.hpp"
 #include "models/scenario_loader.hpp"
@@ -56,7 +58,32 @@ struct ScenarioArguments {
   std::string config;
   std::vector<std::string> set;
   std::optional<double> horizon;
+  std::optional<std::string> model;
+  std::optional<std::string> models_file;
 };
+
+/// The shipped integration models: installed beside the binary (<prefix>/share/tcsim/configs),
+/// else in the source tree the binary was built from - never relative to the working folder.
+std::string shipped_models_file() {
+  const std::string name = "integration_models.yaml";
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) {
+    const std::filesystem::path installed =
+        exe.parent_path().parent_path() / "share" / "tcsim" / "configs" / name;
+    if (std::filesystem::is_regular_file(installed, error)) return installed.string();
+  }
+  return (std::filesystem::path(TCSIM_SOURCE_DIR) / "configs" / name).string();
+}
+
+models::IntegrationModels load_models(const std::optional<std::string>& file) {
+  return models::load_integration_models(file ? *file : shipped_models_file());
+}
+
+void add_models_file_option(CLI::App* cmd, std::optional<std::string>& file) {
+  cmd->add_option("--models-file", file,
+                  "Integration models file (default: the shipped configs/integration_models.yaml)");
+}
 
 void add_scenario_arguments(CLI::App* cmd, ScenarioArguments& args) {
   cmd->add_option("config", args.config, "Scenario YAML file")->required();
@@ -66,9 +93,12 @@ void add_scenario_arguments(CLI::App* cmd, ScenarioArguments& args) {
       ->type_name("PATH=VALUE");
   cmd->add_option("--horizon", args.horizon, "Horizon in days (same as --set run.horizon=D)")
       ->check(CLI::PositiveNumber);
+  cmd->add_option("--model", args.model,
+                  "Run the area under this integration model, e.g. vertical_acute");
+  add_models_file_option(cmd, args.models_file);
 }
 
-models::Scenario load(const ScenarioArguments& args) {
+models::Overrides parse_overrides(const ScenarioArguments& args) {
   models::Overrides overrides;
   for (const std::string& item : args.set) {
     const auto eq = item.find('=');
@@ -78,7 +108,14 @@ models::Scenario load(const ScenarioArguments& args) {
     overrides.emplace_back(item.substr(0, eq), item.substr(eq + 1));
   }
   if (args.horizon) overrides.emplace_back("run.horizon", fmt::format("{}", *args.horizon));
-  return models::load_scenario(args.config, overrides);
+  return overrides;
+}
+
+models::Scenario load(const ScenarioArguments& args) {
+  models::Scenario area = models::load_scenario(args.config, parse_overrides(args));
+  if (!args.model) return area;
+  const models::IntegrationModels models = load_models(args.models_file);
+  return models::apply_model(area, models, models.find(*args.model));
 }
 
 struct RunArguments {
@@ -161,6 +198,68 @@ int run_command(const RunArguments& args) {
   return kOk;
 }
 
+struct CompareArguments {
+  std::string config;
+  std::vector<std::string> set;
+  std::string models = "all";
+  std::optional<std::string> models_file;
+  std::optional<std::int64_t> replications;
+  std::optional<std::uint64_t> seed;
+  unsigned threads = 0;
+  std::optional<std::string> out;
+};
+
+int compare_command(const CompareArguments& args) {
+  ScenarioArguments scenario_args;
+  scenario_args.config = args.config;
+  scenario_args.set = args.set;
+  const models::Scenario area = load(scenario_args);
+  const models::IntegrationModels models = load_models(args.models_file);
+  std::vector<std::string> ids;
+  if (args.models == "all") {
+    for (const models::IntegrationModel& m : models.models)
+      ids.push_back(m.id);
+  } else {
+    std::size_t start = 0;
+    while (start <= args.models.size()) {
+      const std::size_t comma = std::min(args.models.find(',', start), args.models.size());
+      const std::string id = args.models.substr(start, comma - start);
+      if (!id.empty()) ids.push_back(models.find(id).id);
+      start = comma + 1;
+    }
+  }
+  (void)models.find(models::kBaselineModel);  // the baseline must exist
+  for (const std::string& id : ids) {
+    const models::Scenario scenario = models::apply_model(area, models, models.find(id));
+    const models::StabilityReport stability = models::analyse_stability(scenario);
+    if (!stability.stable()) {
+      throw Refused(fmt::format("model {}: unstable: offered load reaches capacity at {}", id,
+                                stability.unstable_settings()));
+    }
+  }
+  std::optional<std::filesystem::path> dir;
+  if (args.out) {
+    std::error_code error;
+    std::filesystem::create_directories(*args.out, error);
+    if (error || !std::filesystem::is_directory(*args.out)) {
+      throw UsageError(fmt::format("--out '{}': cannot create the folder ({})", *args.out,
+                                   error ? error.message() : "not a folder"));
+    }
+    dir = *args.out;
+  }
+  models::RunOptions options;
+  options.replications = args.replications;
+  options.seed = args.seed;
+  options.threads = args.threads;
+  const std::vector<models::ModelRun> runs = models::run_models(area, models, ids, options);
+  if (dir) {
+    models::write_file_atomically((*dir / "comparison.csv").string(),
+                                  models::format_comparison_csv(runs));
+  }
+  print(models::format_comparison(runs));
+  return kOk;
+}
+
 int check_command(const ScenarioArguments& args) {
   const models::Scenario scenario = load(args);
   const models::StabilityReport stability = models::analyse_stability(scenario);
@@ -194,6 +293,8 @@ int main(int argc, char** argv) {
       "settings.community_nursing.capacity=300\n"
       "  tcsim check configs/examples/area.yaml\n"
       "  tcsim describe configs/examples/area_esd.yaml\n"
+      "  tcsim run configs/examples/area.yaml --model vertical_acute\n"
+      "  tcsim compare configs/examples/area.yaml --models all\n"
       "Exit codes: 0 ok, 1 internal failure, 2 bad input, 3 refused (unstable), 4 stopped "
       "(deadlock or patient limit).");
 
@@ -236,6 +337,29 @@ int main(int argc, char** argv) {
   add_scenario_arguments(describe_cmd, describe);
   describe_cmd->footer("Example:\n  tcsim describe configs/examples/area.yaml");
 
+  CompareArguments compare;
+  CLI::App* compare_cmd = app.add_subcommand(
+      "compare", "Run an area under several integration models and compare them with the baseline");
+  compare_cmd->add_option("config", compare.config, "Area scenario YAML file")->required();
+  compare_cmd
+      ->add_option("--models", compare.models,
+                   "'all' or a comma-separated list of model IDs (direct_provision is always run "
+                   "as the baseline)")
+      ->capture_default_str();
+  add_models_file_option(compare_cmd, compare.models_file);
+  compare_cmd->add_option("--set", compare.set, "Override a value of the area (repeatable)")
+      ->type_name("PATH=VALUE");
+  compare_cmd->add_option("--reps", compare.replications, "Replications per model")
+      ->check(CLI::PositiveNumber);
+  compare_cmd->add_option("--seed", compare.seed, "Master seed (shared by every model)");
+  compare_cmd->add_option("--threads", compare.threads, "Threads (0: one per core)")
+      ->capture_default_str();
+  compare_cmd->add_option("--out", compare.out,
+                          "Also write comparison.csv (every metric, every model) here");
+  compare_cmd->footer(
+      "Examples:\n  tcsim compare configs/examples/area.yaml --models all\n"
+      "  tcsim compare configs/examples/area.yaml --models vertical_acute,vertical_acute_bolt_on");
+
   CLI::App* schema_cmd = app.add_subcommand("schema", "Print the scenario format");
 
   try {
@@ -248,6 +372,7 @@ int main(int argc, char** argv) {
   try {
     if (run_cmd->parsed()) return run_command(run);
     if (check_cmd->parsed()) return check_command(check);
+    if (compare_cmd->parsed()) return compare_command(compare);
     if (describe_cmd->parsed()) return describe_command(describe);
     if (schema_cmd->parsed()) {
       print(models::scenario_schema());

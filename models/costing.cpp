@@ -53,9 +53,22 @@ std::int32_t step_index(const sim::NetworkSpec& spec, const std::string& name) {
 
 }  // namespace
 
+bool has_economics(const Scenario& scenario) {
+  if (!scenario.model.empty() || !scenario.staff_groups.empty()) return true;
+  for (const Setting& s : scenario.settings) {
+    if (s.cost.per_occupied_day > 0.0 || s.cost.per_place_day > 0.0) return true;
+  }
+  for (const Cohort& c : scenario.cohorts) {
+    const Reforms& r = c.reforms;
+    if (r.admission_avoidance || r.early_supported_discharge || r.discharge_to_assess) return true;
+  }
+  return false;
+}
+
 std::vector<MetricValue> collect_economics(const sim::NetworkResult& r,
                                            const sim::NetworkSpec& spec, const Scenario& scenario) {
   std::vector<MetricValue> m;
+  if (!has_economics(scenario)) return m;
   const auto add = [&m](const std::string& scope, const char* name, const char* unit,
                         double value) {
     m.push_back(MetricValue{scope, name, unit, value});
@@ -76,7 +89,7 @@ std::vector<MetricValue> collect_economics(const sim::NetworkResult& r,
     line.direct = s.cost.per_occupied_day * occupied_days +
                   s.cost.per_place_day * st.capacity_area +
                   staff_cost_per_year(scenario, s) * period / kDaysPerYear;
-    line.overhead = org.overhead_share * line.direct;
+    line.overhead = s.cost.includes_overheads ? 0.0 : org.overhead_share * line.direct;
     line.transaction = org.annual_transaction_share * line.direct;
     // A handover costs the receiving organisation (referral triage, acceptance, records).
     double moves_in = 0.0;

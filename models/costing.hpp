@@ -13,7 +13,12 @@
 
 namespace tcsim::models {
 
+/// True if the scenario says anything about money, integration models or reform levers;
+/// otherwise (e.g. a queueing benchmark) there is nothing to report.
+[[nodiscard]] bool has_economics(const Scenario& scenario);
+
 /// `spec` must be build_network(scenario): its stations are the scenario's settings in order.
+/// Empty unless has_economics(scenario).
 [[nodiscard]] std::vector<MetricValue> collect_economics(const sim::NetworkResult& result,
                                                          const sim::NetworkSpec& spec,
                                                          const Scenario& scenario);

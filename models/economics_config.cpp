@@ -131,7 +131,7 @@ Organisation parse_organisation(const std::string& name, const ConfigNode& node)
 }
 
 SettingCost parse_setting_cost(const ConfigNode& node, const PriceIndex& prices) {
-  node.expect_keys({"per_occupied_day", "per_place_day", "price_year"});
+  node.expect_keys({"per_occupied_day", "per_place_day", "price_year", "includes_overheads"});
   if (!node.has("per_occupied_day") && !node.has("per_place_day")) {
     node.fail("expected per_occupied_day and/or per_place_day (£)");
   }
@@ -140,6 +140,13 @@ SettingCost parse_setting_cost(const ConfigNode& node, const PriceIndex& prices)
     cost.per_occupied_day = x->non_negative("£ per occupied place-day");
   }
   if (auto x = node.find("per_place_day")) cost.per_place_day = x->non_negative("£ per place-day");
+  if (auto full = node.find("includes_overheads")) {
+    if (full->is_word("true")) {
+      cost.includes_overheads = true;
+    } else if (!full->is_word("false")) {
+      full->fail(fmt::format("expected true or false, found '{}'", full->text("true or false")));
+    }
+  }
   if (auto year = node.find("price_year")) {
     cost.per_occupied_day = prices.to_base(cost.per_occupied_day, *year);
     cost.per_place_day = prices.to_base(cost.per_place_day, *year);

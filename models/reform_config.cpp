@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "models/distribution_config.hpp"
+#include "models/network_builder.hpp"
 
 namespace tcsim::models {
 namespace {
@@ -120,6 +121,12 @@ void check_reform_references(const Cohort& cohort, const std::vector<Setting>& s
       if (!routed) {
         item.fail(fmt::format("step '{}' has no `next:` route to '{}' to assess at home", d.at,
                               d.destinations[i]));
+      }
+      if (find_step(d2a_step_name(d.destinations[i]))) {
+        item.fail(
+            fmt::format("the pathway already has a step '{}', the name this lever gives "
+                        "its assessment step: rename that step",
+                        d2a_step_name(d.destinations[i])));
       }
     }
     std::vector<std::string> setting_names;

@@ -25,6 +25,9 @@ enum class SettingKind { Beds, Caseload };
 struct SettingCost {
   double per_occupied_day = 0.0;  // £ per occupied place-day (bed-day, package-day)
   double per_place_day = 0.0;     // £ per available place-day (a fixed cost)
+  /// The figures are full costs (e.g. reference costs): the organisation's overhead share is
+  /// not added again.
+  bool includes_overheads = false;
 };
 
 /// Who runs a setting: an acute trust, a PCT provider arm, a social enterprise, ...

@@ -8,6 +8,7 @@
 #include <Eigen/Dense>
 
 #include "models/config_error.hpp"
+#include "models/network_builder.hpp"
 #include "sim/rate_profile.hpp"
 
 namespace tcsim::models {
@@ -51,32 +52,48 @@ std::string StabilityReport::unstable_settings() const {
 
 StabilityReport analyse_stability(const Scenario& scenario) {
   StabilityReport report;
-  std::map<std::string, std::size_t> index;
   for (const Setting& s : scenario.settings) {
-    index[s.name] = report.settings.size();
     report.settings.push_back(
         SettingLoad{s.name, 0.0, long_run_capacity(s), 0.0, s.queue_limit != sim::kUnlimited});
   }
-  for (const Cohort& c : scenario.cohorts) {
+  // The network as it will run, so reform levers in use (first routes, early exits, the
+  // discharge-to-assess steps) count. Offered loads are upper bounds where a lever only acts
+  // when its target has room (admission avoidance, early discharge).
+  const sim::NetworkSpec spec = build_network(scenario);
+  std::size_t first = 0;  // the builder lays each cohort's steps out together, in order
+  for (std::size_t k = 0; k < scenario.cohorts.size(); ++k) {
+    const Cohort& c = scenario.cohorts[k];
+    const sim::ArrivalSpec& arrivals = spec.arrivals[k];
     const double rate =
         c.rate_per_day *
         sim::RateProfile(c.weekday_multipliers, c.month_multipliers, scenario.run.start_date)
             .mean();
     report.cohort_rates.emplace_back(c.name, rate);
-
-    const auto n = static_cast<Eigen::Index>(c.steps.size());
-    std::map<std::string, Eigen::Index> step_of;
-    for (Eigen::Index i = 0; i < n; ++i)
-      step_of[c.steps[static_cast<std::size_t>(i)].name] = i;
-    // (I - P^T) v = rate * e_start, with P[i][j] the probability of going from step i to j.
+    std::size_t last = first + c.steps.size();
+    if (c.reforms.discharge_to_assess && c.reforms.discharge_to_assess->use) {
+      last += c.reforms.discharge_to_assess->destinations.size();  // its d2a_ steps
+    }
+    const auto n = static_cast<Eigen::Index>(last - first);
+    const auto local = [first](std::int32_t step) {
+      return static_cast<Eigen::Index>(static_cast<std::size_t>(step) - first);
+    };
+    // (I - P^T) v = arrivals, with P[i][j] the probability of going from step i to j.
     Eigen::MatrixXd a = Eigen::MatrixXd::Identity(n, n);
     for (Eigen::Index i = 0; i < n; ++i) {
-      for (const NextStep& next : c.steps[static_cast<std::size_t>(i)].next) {
-        if (next.to != "exit") a(step_of.at(next.to), i) -= next.probability;
+      const sim::StepSpec& step = spec.steps[first + static_cast<std::size_t>(i)];
+      const double early = step.early_exit ? step.early_exit->probability : 0.0;
+      for (const sim::Route& r : step.routes) {
+        if (r.to != sim::kExit) a(local(r.to), i) -= r.probability * (1.0 - early);
       }
+      if (step.early_exit) a(local(step.early_exit->to), i) -= early;
     }
     Eigen::VectorXd b = Eigen::VectorXd::Zero(n);
-    b(step_of.at(c.start)) = rate;
+    if (arrivals.first_routes.empty()) {
+      b(local(arrivals.first_step)) = rate;
+    } else {
+      for (const sim::Route& r : arrivals.first_routes)
+        b(local(r.to)) += rate * r.probability;
+    }
     const Eigen::FullPivLU<Eigen::MatrixXd> lu(a);
     if (!lu.isInvertible()) {
       throw ConfigError(ConfigLocation{scenario.file, 0, 0, "cohorts." + c.name + ".pathway"},
@@ -85,11 +102,12 @@ StabilityReport analyse_stability(const Scenario& scenario) {
     }
     const Eigen::VectorXd visits = lu.solve(b);
     for (Eigen::Index i = 0; i < n; ++i) {
-      const Step& step = c.steps[static_cast<std::size_t>(i)];
-      SettingLoad& load = report.settings[index.at(step.setting)];
+      const sim::StepSpec& step = spec.steps[first + static_cast<std::size_t>(i)];
+      SettingLoad& load = report.settings[step.station];
       load.offered_load += visits(i) * step.duration.mean();
       load.arrivals_per_day += visits(i);
     }
+    first = last;
   }
   return report;
 }

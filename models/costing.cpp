@@ -90,7 +90,10 @@ std::vector<MetricValue> collect_economics(const sim::NetworkResult& r,
                   s.cost.per_place_day * st.capacity_area +
                   staff_cost_per_year(scenario, s) * period / kDaysPerYear;
     line.overhead = s.cost.includes_overheads ? 0.0 : org.overhead_share * line.direct;
-    line.transaction = org.annual_transaction_share * line.direct;
+    // The recurring transaction cost is that of contracting for the community services the
+    // organisation took on, so it falls on those lines only.
+    line.transaction =
+        is_community_service(s.service) ? org.annual_transaction_share * line.direct : 0.0;
     // A handover costs the receiving organisation (referral triage, acceptance, records).
     double moves_in = 0.0;
     for (std::size_t j = 0; j < n; ++j) {

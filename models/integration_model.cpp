@@ -200,7 +200,13 @@ Scenario apply_model(const Scenario& area, const IntegrationModels& models,
       r.discharge_to_assess->uptake = model.discharge_to_assess.uptake;
     }
   }
-  s.provenance.insert(s.provenance.end(), models.provenance.begin(), models.provenance.end());
+  // The sources of this model and of the file's shared values, not of the other models.
+  const std::string own = "models." + model.id;
+  for (const auto& [path, text] : models.provenance) {
+    const bool mine = path == own || path.starts_with(own + ".");
+    if (mine || !path.starts_with("models"))
+      s.provenance.emplace_back(models.file + ": " + path, text);
+  }
   return s;
 }
 

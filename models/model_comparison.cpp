@@ -1,5 +1,6 @@
 #include "models/model_comparison.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -46,11 +47,18 @@ std::string level_cell(const MetricSummary* m, double scale) {
                       : number(e.mean / scale);
 }
 
+/// Rounding noise (e.g. 1e-13 days from summing the same delays in another order) shows as 0.
+double denoised(double x, double reference) {
+  return std::abs(x) <= 1e-9 * std::max(1.0, std::abs(reference)) ? 0.0 : x;
+}
+
 std::string difference_cell(const MetricSummary* m, const MetricSummary* base, double scale) {
   if (!m || !base) return "-";
-  const std::optional<Difference> d = difference(*m, *base);
+  std::optional<Difference> d = difference(*m, *base);
   if (!d) return "n/a";
-  const sim::Estimate& e = d->paired;
+  sim::Estimate& e = d->paired;
+  e.mean = denoised(e.mean, base->estimate.mean);
+  if (e.half_width) e.half_width = denoised(*e.half_width, base->estimate.mean);
   if (!e.half_width) return signed_number(e.mean / scale);
   return fmt::format("{} ±{}", signed_number(e.mean / scale), number(*e.half_width / scale));
 }
@@ -148,10 +156,12 @@ std::string format_comparison_csv(const std::vector<ModelRun>& runs) {
   const auto opt = [](const std::optional<double>& x) {
     return x && std::isfinite(*x) ? fmt::format("{}", *x) : std::string();
   };
-  for (const ModelRun& run : runs) {
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    const ModelRun& run = runs[i];
     for (const MetricSummary& m : run.report.metrics) {
       std::optional<Difference> d;
-      if (const MetricSummary* b = base.find(m.scope, m.name)) d = difference(m, *b);
+      const MetricSummary* b = i == 0 ? nullptr : base.find(m.scope, m.name);
+      if (b) d = difference(m, *b);
       out += fmt::format("{},{},{},{},{},{},{},{},{}\n", run.id, m.scope, m.name, m.unit,
                          std::isfinite(m.estimate.mean) ? fmt::format("{}", m.estimate.mean) : "",
                          opt(m.estimate.half_width), d ? fmt::format("{}", d->paired.mean) : "",

@@ -12,8 +12,9 @@ namespace {
 std::optional<sim::Distribution> handoff_delay(const Scenario& scenario, const Setting& from,
                                                const Setting& to,
                                                std::optional<sim::Distribution> written) {
-  if (!scenario.interfaces || from.name == to.name) return written;
+  if (!scenario.interfaces || from.name == to.name || !written) return written;
   const InterfaceRules& rules = *scenario.interfaces;
+  // A reformed process shortens a handoff that existed; it does not add one where none was.
   if (from.organisation == to.organisation && rules.processes_reformed) {
     return rules.internal_delay;
   }
@@ -72,7 +73,8 @@ sim::NetworkSpec build_network(const Scenario& scenario) {
       step.routes.clear();
       for (const NextStep& n : s.next) {
         if (n.to == "exit") {
-          // A transfer delay is the handoff to the next place: none when leaving the system.
+          // A step's transfer delay is a handoff to another place, so it does not apply on
+          // leaving; a delay written on the exit entry itself (e.g. awaiting transport) does.
           step.routes.push_back(sim::Route{sim::kExit, n.probability, n.transfer_delay});
           continue;
         }

@@ -39,7 +39,8 @@ inline constexpr std::array<std::string_view, 4> kSocialEnterpriseForms = {
 /// describe; their income under a contract is reported (viability).
 [[nodiscard]] constexpr bool is_community_service(std::string_view service) {
   return service != "acute_beds" && service != "social_care_packages" && service != "care_home" &&
-         service != "mental_health_beds" && service != "generic";
+         service != "mental_health_community" && service != "mental_health_beds" &&
+         service != "generic";
 }
 
 }  // namespace tcsim::models

@@ -2,6 +2,7 @@
 // (config, arguments, output paths) - nothing is simulated; 3 refused (an unstable scenario
 // without --allow-unstable); 4 stopped (deadlock, or more patients than run.max_patients).
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -62,15 +63,14 @@ struct ScenarioArguments {
   std::optional<std::string> models_file;
 };
 
-/// The shipped integration models: installed beside the binary (<prefix>/share/tcsim/configs),
-/// else in the source tree the binary was built from - never relative to the working folder.
+/// The shipped integration models: installed with the binary (<prefix>/share/tcsim/configs, as
+/// configured), else in the source tree the binary was built from - never the working folder.
 std::string shipped_models_file() {
   const std::string name = "integration_models.yaml";
   std::error_code error;
   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
   if (!error) {
-    const std::filesystem::path installed =
-        exe.parent_path().parent_path() / "share" / "tcsim" / "configs" / name;
+    const std::filesystem::path installed = exe.parent_path() / TCSIM_CONFIGS_FROM_BIN / name;
     if (std::filesystem::is_regular_file(installed, error)) return installed.string();
   }
   return (std::filesystem::path(TCSIM_SOURCE_DIR) / "configs" / name).string();
@@ -201,6 +201,8 @@ int run_command(const RunArguments& args) {
 struct CompareArguments {
   std::string config;
   std::vector<std::string> set;
+  std::optional<double> horizon;
+  bool allow_unstable = false;
   std::string models = "all";
   std::optional<std::string> models_file;
   std::optional<std::int64_t> replications;
@@ -213,6 +215,7 @@ int compare_command(const CompareArguments& args) {
   ScenarioArguments scenario_args;
   scenario_args.config = args.config;
   scenario_args.set = args.set;
+  scenario_args.horizon = args.horizon;
   const models::Scenario area = load(scenario_args);
   const models::IntegrationModels models = load_models(args.models_file);
   std::vector<std::string> ids;
@@ -224,15 +227,18 @@ int compare_command(const CompareArguments& args) {
     while (start <= args.models.size()) {
       const std::size_t comma = std::min(args.models.find(',', start), args.models.size());
       const std::string id = args.models.substr(start, comma - start);
-      if (!id.empty()) ids.push_back(models.find(id).id);
+      if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) {
+        ids.push_back(models.find(id).id);
+      }
       start = comma + 1;
     }
   }
-  (void)models.find(models::kBaselineModel);  // the baseline must exist
-  for (const std::string& id : ids) {
+  std::vector<std::string> checked{models.find(models::kBaselineModel).id};
+  checked.insert(checked.end(), ids.begin(), ids.end());
+  for (const std::string& id : checked) {
     const models::Scenario scenario = models::apply_model(area, models, models.find(id));
     const models::StabilityReport stability = models::analyse_stability(scenario);
-    if (!stability.stable()) {
+    if (!stability.stable() && !args.allow_unstable) {
       throw Refused(fmt::format("model {}: unstable: offered load reaches capacity at {}", id,
                                 stability.unstable_settings()));
     }
@@ -349,6 +355,10 @@ int main(int argc, char** argv) {
   add_models_file_option(compare_cmd, compare.models_file);
   compare_cmd->add_option("--set", compare.set, "Override a value of the area (repeatable)")
       ->type_name("PATH=VALUE");
+  compare_cmd->add_option("--horizon", compare.horizon, "Horizon in days (as --set run.horizon=D)")
+      ->check(CLI::PositiveNumber);
+  compare_cmd->add_flag("--allow-unstable", compare.allow_unstable,
+                        "Run even if a model's offered load reaches capacity somewhere");
   compare_cmd->add_option("--reps", compare.replications, "Replications per model")
       ->check(CLI::PositiveNumber);
   compare_cmd->add_option("--seed", compare.seed, "Master seed (shared by every model)");

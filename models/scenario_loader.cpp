@@ -360,6 +360,11 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
                         "'exit' is reserved: in `next:` it means leaving the system; name the step "
                         "otherwise");
     }
+    if (step_name.find_first_of("/#") != std::string::npos) {
+      steps.fail_at_key(step_name,
+                        "a step name may not contain '/' or '#' (they name its random "
+                        "streams)");
+    }
     c.steps.push_back(parse_step(step_name, step_node));
     next_nodes.emplace(step_name, step_node.at("next", ""));
   }

@@ -278,12 +278,14 @@ void NetworkSimulation::on_early_check(EntityId id) {
   const std::uint32_t target = spec_.steps[early.to].station;
   const StationState& station = stations_[target];
   if (result_.stations[target].occupancy.level() >= station.capacity || !station.line.empty()) {
-    events_.push(now_ + e.remaining, EventPriority::Departure, kStayEnd, id);
+    // The planned end itself, not now + the days earlier: the stay is then bit for bit the one
+    // drawn, as without the early exit.
+    events_.push(e.planned_end, EventPriority::Departure, kStayEnd, id);
     return;
   }
   StepResult& stats = result_.steps[e.step];
   ++stats.early_exits;
-  stats.early_days += e.remaining;
+  stats.early_days += e.planned_end - now_;
   e.fit = now_;
   if (observer_) observer_->on_fit(now_, id, static_cast<std::uint32_t>(e.step));
   e.next = early.to;
@@ -366,8 +368,9 @@ void NetworkSimulation::start_step(EntityId id) {
     // one this entity would have had without the early exit (common random numbers).
     const EarlyExit& early = *step.early_exit;
     if (boost::random::uniform_01<double>()(*state.early_rng) < early.probability) {
-      e.remaining = std::clamp(early.days_earlier.sample(*state.early_rng), 0.0, stay);
-      events_.push(now_ + (stay - e.remaining), EventPriority::Departure, kEarlyCheck, id);
+      const double earlier = std::clamp(early.days_earlier.sample(*state.early_rng), 0.0, stay);
+      e.planned_end = now_ + stay;
+      events_.push(now_ + (stay - earlier), EventPriority::Departure, kEarlyCheck, id);
       if (observer_) {
         observer_->on_start(now_, id, static_cast<std::uint32_t>(e.step), step.station);
       }

@@ -66,11 +66,11 @@ class NetworkSimulation {
   static constexpr std::uint32_t kNoStation = 0xffffffffu;
 
   struct Entity {
-    Time arrived = 0.0;    // entered the network
-    Time since = 0.0;      // took its current place
-    Time fit = 0.0;        // finished its stay: blocked from here on
-    Time queued = 0.0;     // started seeking the next place (after any transfer delay)
-    Time remaining = 0.0;  // eligible for an early exit: the stay left at the early check
+    Time arrived = 0.0;      // entered the network
+    Time since = 0.0;        // took its current place
+    Time fit = 0.0;          // finished its stay: blocked from here on
+    Time queued = 0.0;       // started seeking the next place (after any transfer delay)
+    Time planned_end = 0.0;  // eligible for an early exit: when the stay would end without it
     std::uint32_t stream = 0;
     std::int32_t step = kNoStep;  // step whose place it holds
     std::int32_t next = kNoStep;  // step it is moving to, or kExit

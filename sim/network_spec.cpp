@@ -33,6 +33,11 @@ void validate_station(const StationSpec& s) {
 }
 
 void validate_step(const NetworkSpec& spec, const StepSpec& s) {
+  // Step names name random streams ("delay/<step>/<next step>", "delay/<step>/exit"), which
+  // must not collide.
+  if (s.name == "exit" || s.name.find_first_of("/#") != std::string::npos) {
+    fail(fmt::format("step '{}': a step name may not be 'exit' or contain '/' or '#'", s.name));
+  }
   if (s.station >= spec.stations.size()) {
     fail(fmt::format("step '{}': no station {}", s.name, s.station));
   }
@@ -77,7 +82,7 @@ void validate_overflow_chains(const NetworkSpec& spec) {
     for (std::optional<std::int32_t> next = start.overflow; next;
          next = spec.steps[static_cast<std::size_t>(*next)].overflow) {
       if (++hops > spec.steps.size()) {
-        fail(fmt::format("step '{}': its overflow steps lead back to it (a loop)", start.name));
+        fail(fmt::format("step '{}': following its overflow steps leads round a loop", start.name));
       }
     }
   }

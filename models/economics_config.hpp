@@ -40,8 +40,11 @@ class PriceIndex {
 void resolve_organisations(Scenario& scenario, const ConfigNode& root);
 
 /// Recomputes each workforce-derived capacity from the written workforce and its
-/// organisation's direct-care share change; throws ConfigError (at `where`) if a change is
-/// impossible. Called when a scenario is loaded and when a model is applied.
-void derive_capacities(Scenario& scenario, const ConfigLocation& where);
+/// organisation's direct-care share change; throws ConfigError if a change is impossible, at
+/// the organisation's entry in `where_organisation` (or `otherwise`). Called when a scenario is
+/// loaded and when a model is applied.
+void derive_capacities(Scenario& scenario,
+                       const std::map<std::string, ConfigLocation>& where_organisation,
+                       const ConfigLocation& otherwise);
 
 }  // namespace tcsim::models

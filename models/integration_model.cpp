@@ -165,6 +165,9 @@ Scenario apply_model(const Scenario& area, const IntegrationModels& models,
     if (used) s.organisations.push_back(o);
   }
   const ConfigLocation model_location{models.file, 0, 0, "models." + model.id};
+  std::map<std::string, ConfigLocation> where_organisation;
+  for (const ModelOrganisation& m : model.organisations)
+    where_organisation.emplace(m.organisation.name, m.where);
   for (const Organisation& o : s.organisations) {
     const bool clash = o.name == "system" || o.name == "area" ||
                        std::any_of(s.settings.begin(), s.settings.end(),
@@ -172,17 +175,14 @@ Scenario apply_model(const Scenario& area, const IntegrationModels& models,
                        std::any_of(s.cohorts.begin(), s.cohorts.end(),
                                    [&o](const Cohort& x) { return x.name == o.name; });
     if (clash) {
-      throw ConfigError(model_location,
+      const auto found = where_organisation.find(o.name);
+      throw ConfigError(found != where_organisation.end() ? found->second : model_location,
                         fmt::format("organisation '{}' has the name of a setting or cohort of "
                                     "{} (or a built-in scope): rename one of them",
                                     o.name, area.file));
     }
   }
-  ConfigLocation where = model_location;
-  for (const ModelOrganisation& m : model.organisations) {
-    if (m.organisation.direct_care_share_change != 0.0) where = m.where;
-  }
-  derive_capacities(s, where);
+  derive_capacities(s, where_organisation, model_location);
   s.interfaces = model.interfaces;
   s.contract_overhead_allowance = models.contract_overhead_allowance;
   for (Cohort& c : s.cohorts) {

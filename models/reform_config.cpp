@@ -70,8 +70,7 @@ Reforms parse_reforms(const ConfigNode& node) {
   return r;
 }
 
-void check_reform_references(const Cohort& cohort, const std::vector<Setting>& settings,
-                             const ConfigNode& reforms_node) {
+void check_reform_steps(const Cohort& cohort, const ConfigNode& reforms_node) {
   const auto find_step = [&cohort](const std::string& name) -> const Step* {
     for (const Step& s : cohort.steps) {
       if (s.name == name) return &s;
@@ -129,14 +128,20 @@ void check_reform_references(const Cohort& cohort, const std::vector<Setting>& s
                         d2a_step_name(d.destinations[i])));
       }
     }
-    std::vector<std::string> setting_names;
-    for (const Setting& s : settings)
-      setting_names.push_back(s.name);
-    if (std::find(setting_names.begin(), setting_names.end(), d.setting) == setting_names.end()) {
-      lever.at("setting", "")
-          .fail(
-              fmt::format("no setting '{}'{}", d.setting, did_you_mean(d.setting, setting_names)));
-    }
+  }
+}
+
+void check_reform_settings(const Cohort& cohort, const std::vector<Setting>& settings,
+                           const ConfigNode& reforms_node) {
+  if (!cohort.reforms.discharge_to_assess) return;
+  const DischargeToAssess& d = *cohort.reforms.discharge_to_assess;
+  std::vector<std::string> setting_names;
+  for (const Setting& s : settings)
+    setting_names.push_back(s.name);
+  if (std::find(setting_names.begin(), setting_names.end(), d.setting) == setting_names.end()) {
+    reforms_node.at("discharge_to_assess", "")
+        .at("setting", "")
+        .fail(fmt::format("no setting '{}'{}", d.setting, did_you_mean(d.setting, setting_names)));
   }
 }
 

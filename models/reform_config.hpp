@@ -11,10 +11,13 @@ namespace tcsim::models {
 
 [[nodiscard]] Reforms parse_reforms(const ConfigNode& node);
 
-/// Fails at the lever's key if it names a step the cohort lacks (or a setting the scenario
-/// lacks), or uses a step in a way that cannot work.
-void check_reform_references(const Cohort& cohort, const std::vector<Setting>& settings,
-                             const ConfigNode& reforms_node);
+/// Fails at the lever's key if it names a step the cohort lacks, or uses a step in a way that
+/// cannot work. Run before the pathway's reachability check, which follows the levers.
+void check_reform_steps(const Cohort& cohort, const ConfigNode& reforms_node);
+
+/// Fails if discharge to assess names a setting the scenario lacks.
+void check_reform_settings(const Cohort& cohort, const std::vector<Setting>& settings,
+                           const ConfigNode& reforms_node);
 
 /// Steps a lever can lead to, as (from, to): admission avoidance from the start, early
 /// discharge from its `at` step. For reachability checks.

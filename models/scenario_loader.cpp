@@ -389,7 +389,10 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
       }
     }
   }
-  if (auto reforms = node.find("reforms")) c.reforms = parse_reforms(*reforms);
+  if (auto reforms = node.find("reforms")) {
+    c.reforms = parse_reforms(*reforms);
+    check_reform_steps(c, *reforms);
+  }
   check_reachable(c, steps);
   check_can_exit(c, steps);
   return c;
@@ -442,7 +445,7 @@ void check_references(const Scenario& scenario, const ConfigNode& root) {
     setting_names.push_back(s.name);
   for (const Cohort& c : scenario.cohorts) {
     if (auto reforms = root.at("cohorts", "").at(c.name, "").find("reforms")) {
-      check_reform_references(c, scenario.settings, *reforms);
+      check_reform_settings(c, scenario.settings, *reforms);
     }
   }
   for (const Cohort& c : scenario.cohorts) {
@@ -534,8 +537,12 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   check_staff_groups(scenario, root);
   resolve_organisations(scenario, root);
   check_scope_names(scenario, root);
-  derive_capacities(scenario, root.has("organisations") ? root.at("organisations", "").location()
-                                                        : root.location());
+  std::map<std::string, ConfigLocation> where_organisation;
+  if (auto orgs = root.find("organisations")) {
+    for (const auto& [name, node] : orgs->entries())
+      where_organisation.emplace(name, node.location());
+  }
+  derive_capacities(scenario, where_organisation, root.location());
   root.check_overrides_used();
   root.collect_provenance(scenario.provenance);
   return scenario;

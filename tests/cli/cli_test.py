@@ -616,6 +616,347 @@ class MetricsDocsTest(unittest.TestCase):
         self.assertIn("delayed_days_for_", docs)
 
 
+# --- Integration models: tcsim run --model, tcsim compare, the models file ----------------------
+
+try:
+    import yaml  # python3-yaml, if installed
+except ImportError:  # pragma: no cover - the regex fallback below reads the model IDs instead
+    yaml = None
+
+AREA = "configs/examples/area.yaml"
+MODELS_FILE = "configs/integration_models.yaml"
+# The area metrics every run under a model reports (models/costing.cpp, docs/metrics.md).
+AREA_METRICS = [
+    "cost_per_year", "delayed_days_handoff_per_year", "delayed_days_interface_per_year",
+    "delayed_days_internal_per_year", "delayed_days_capacity_per_year",
+    "acute_bed_days_per_year", "acute_admissions_per_year", "acute_delayed_days_per_year",
+    "admissions_avoided_per_year", "early_discharges_per_year",
+    "early_discharge_days_per_year", "assessed_at_home_per_year",
+    "cross_organisation_transfers_per_year",
+]
+ORGANISATION_METRICS = ["cost_per_year", "direct_cost_per_year", "overhead_per_year",
+                        "transaction_cost_per_year", "wte", "spare_slot_days_per_year"]
+
+
+def read_models_file():
+    """{model ID: model mapping (or None without python3-yaml)} of the shipped models, in order."""
+    with open(os.path.join(ROOT, MODELS_FILE), encoding="utf-8") as f:
+        text = f.read()
+    if yaml is not None:
+        return dict(yaml.safe_load(text)["models"])
+    # Without PyYAML: the keys indented by two spaces under `models:`.
+    block = text[text.index("\nmodels:\n"):]
+    return {m: None for m in re.findall(r"^  ([a-z0-9_]+):\s*$", block, re.MULTILINE)}
+
+
+def area_services():
+    """{setting name: service tag} of the shipped area (every setting there names its service)."""
+    with open(os.path.join(ROOT, AREA), encoding="utf-8") as f:
+        text = f.read()
+    if yaml is not None:
+        return {name: s["service"] for name, s in yaml.safe_load(text)["settings"].items()}
+    return None
+
+
+def run_in_root(*args):
+    """tcsim with the working folder at the repository root, so relative paths work."""
+    return subprocess.run([TCSIM, *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def comparison_rows(text, ids):
+    """The model IDs of the rows of `tcsim compare`'s table, in order, and the rows' cells."""
+    rows = []
+    for line in text.splitlines():
+        words = line.split()
+        if words and words[0] in ids:
+            rows.append(words)
+    return rows
+
+
+class IntegrationModelsCliTest(unittest.TestCase):
+    """`tcsim run AREA --model ID` and `tcsim compare` on the shipped area and models."""
+
+    models = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.models = read_models_file()
+
+    def test_the_models_file_has_the_ten_models(self):
+        self.assertEqual(len(self.models), 10)
+        self.assertEqual(next(iter(self.models)), "direct_provision")
+        for model_id in ("vertical_acute", "vertical_acute_bolt_on", "horizontal_mental_health",
+                         "community_foundation_trust", "se_community_interest_company"):
+            self.assertIn(model_id, self.models)
+
+    def test_run_under_every_model_prints_area_and_organisation_metrics(self):
+        services = area_services()
+        for model_id, model in self.models.items():
+            with self.subTest(model=model_id):
+                out = run_in_root("run", AREA, "--model", model_id, "--reps", "2",
+                                  "--horizon", "400")
+                self.assertEqual(out.returncode, 0, out.stderr)
+                self.assertEqual(out.stderr, "")
+                rows = parse_table(out.stdout)
+                for name in AREA_METRICS:
+                    self.assertIn(("area", name), rows)
+                    float(rows[("area", name)][0])  # a number (2 replications: a mean)
+                    self.assertNotEqual(rows[("area", name)][1], "n/a")  # and an interval
+                self.assertGreater(float(rows[("area", "cost_per_year")][0]), 0)
+                self.assertGreater(float(rows[("area", "acute_bed_days_per_year")][0]), 0)
+                self.assertEqual(rows[("system", "measured_days")][0], "220")  # 400 - 180
+                if model is None or services is None:
+                    continue
+                # Every organisation the model gives one of the area's services to reports its
+                # costs; the others the model lists (e.g. a mental health trust) do not.
+                used = {model["services"][tag] for tag in services.values()
+                        if tag in model["services"]}
+                for org in model["organisations"]:
+                    if org in used:
+                        for name in ORGANISATION_METRICS:
+                            self.assertIn((org, name), rows)
+                    else:
+                        self.assertNotIn((org, "cost_per_year"), rows)
+
+    def test_run_under_a_model_is_the_same_as_with_its_file_named(self):
+        by_default = run_in_root("run", AREA, "--model", "vertical_acute", "--reps", "2",
+                                 "--horizon", "300", "--json")
+        named = run_in_root("run", AREA, "--model", "vertical_acute", "--models-file",
+                            MODELS_FILE, "--reps", "2", "--horizon", "300", "--json")
+        self.assertEqual(by_default.returncode, 0, by_default.stderr)
+        self.assertEqual(named.returncode, 0, named.stderr)
+        self.assertEqual(json.loads(by_default.stdout)["metrics"],
+                         json.loads(named.stdout)["metrics"])
+        plain = run_in_root("run", AREA, "--reps", "2", "--horizon", "300", "--json")
+        self.assertNotEqual(json.loads(plain.stdout)["metrics"]["area.cost_per_year"],
+                            json.loads(named.stdout)["metrics"]["area.cost_per_year"])
+
+    def test_compare_all_prints_a_row_per_model_baseline_first_and_writes_the_csv(self):
+        folder = tempfile.mkdtemp(prefix="tcsim_cli_")
+        self.addCleanup(shutil.rmtree, folder)
+        out_dir = os.path.join(folder, "new", "comparison")
+        out = run_in_root("compare", AREA, "--models", "all", "--reps", "2",
+                          "--set", "run.horizon=400", "--set", "run.warmup=100",
+                          "--out", out_dir)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        ids = list(self.models)
+        rows = comparison_rows(out.stdout, set(ids))
+        self.assertEqual([r[0] for r in rows], ids)  # one row each, the baseline first
+        self.assertIn("2 replications, common random numbers", out.stdout)
+        self.assertIn("first row: direct_provision", out.stdout)
+
+        header, csv_rows = read_csv(os.path.join(out_dir, "comparison.csv"))
+        self.assertEqual(header, ["model", "scope", "metric", "unit", "mean", "ci_half_width",
+                                  "difference", "difference_ci_half_width",
+                                  "unpaired_ci_half_width"])
+        seen = []
+        for r in csv_rows:
+            if not seen or seen[-1] != r["model"]:
+                seen.append(r["model"])
+        self.assertEqual(seen, ids)  # every model, in the table's order, each in one block
+        cost = {r["model"]: r for r in csv_rows
+                if r["scope"] == "area" and r["metric"] == "cost_per_year"}
+        self.assertEqual(sorted(cost), sorted(ids))
+        base = float(cost["direct_provision"]["mean"])
+        for model_id, r in cost.items():
+            with self.subTest(model=model_id):
+                self.assertEqual(r["unit"], "GBP/year")
+                self.assertGreater(float(r["mean"]), 0)
+                self.assertGreater(float(r["ci_half_width"]), 0)
+                if model_id == "direct_provision":
+                    continue
+                # The difference is the model's mean less the baseline's (paired over the same
+                # replications), with its intervals.
+                self.assertAlmostEqual(float(r["difference"]), float(r["mean"]) - base,
+                                       delta=1e-6 * base)
+                self.assertGreaterEqual(float(r["difference_ci_half_width"]), 0)
+                self.assertGreaterEqual(float(r["unpaired_ci_half_width"]), 0)
+        # The baseline is not compared with itself: its difference columns are empty.
+        for r in csv_rows:
+            if r["model"] == "direct_provision":
+                self.assertEqual((r["difference"], r["difference_ci_half_width"],
+                                  r["unpaired_ci_half_width"]), ("", "", ""))
+
+    def test_compare_named_models_adds_the_baseline_first_once_each(self):
+        out = run_in_root("compare", AREA, "--models",
+                          "vertical_acute_bolt_on,vertical_acute,vertical_acute_bolt_on",
+                          "--reps", "2", "--set", "run.horizon=300", "--set", "run.warmup=100")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        rows = comparison_rows(out.stdout, set(self.models))
+        self.assertEqual([r[0] for r in rows],
+                         ["direct_provision", "vertical_acute_bolt_on", "vertical_acute"])
+        # --horizon is --set run.horizon, as for run.
+        by_option = run_in_root("compare", AREA, "--models",
+                                "vertical_acute_bolt_on,vertical_acute", "--reps", "2",
+                                "--horizon", "300", "--set", "run.warmup=100")
+        self.assertEqual(by_option.returncode, 0, by_option.stderr)
+        self.assertEqual(by_option.stdout, out.stdout)
+
+    def test_unknown_model_exits_2_listing_the_models_and_the_nearest(self):
+        for args in (["run", AREA, "--model", "vertical_acutee"],
+                     ["check", AREA, "--model", "vertical_acutee"],
+                     ["compare", AREA, "--models", "direct_provision,vertical_acutee"]):
+            with self.subTest(args=args):
+                out = run_in_root(*args)
+                self.assertEqual(out.returncode, 2, out.stderr)
+                self.assertEqual(out.stdout, "")
+                self.assertIn("no integration model 'vertical_acutee'", out.stderr)
+                self.assertIn("did you mean 'vertical_acute'", out.stderr)
+                self.assertIn("models: " + ", ".join(self.models), out.stderr)
+
+    def test_missing_models_file_exits_2(self):
+        out = run_in_root("run", AREA, "--model", "direct_provision", "--models-file",
+                          "/nonexistent/models.yaml")
+        self.assertEqual(out.returncode, 2)
+        self.assertIn("/nonexistent/models.yaml", out.stderr)
+        self.assertIn("cannot open", out.stderr)
+
+
+class BadModelsFileTest(unittest.TestCase):
+    """Each file in tests/configs/bad_models/ is a broken integration-models file. Like
+    tests/configs/bad/, its header says what the error must contain (`# expect:`, `{file}` for
+    its path) and the extra arguments (`# args:`); `tcsim check` and `tcsim compare` of the
+    shipped area with `--models-file FILE` must both exit 2 saying so, before simulating."""
+
+    @staticmethod
+    def header(path):
+        expects, args = [], []
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if not line.startswith("#"):
+                    break
+                body = line[1:].strip()
+                if body.startswith("expect:"):
+                    expects += [s.strip() for s in body[len("expect:"):].split("|") if s.strip()]
+                elif body.startswith("args:"):
+                    args += body[len("args:"):].split()
+        return expects, args
+
+    def test_every_bad_models_file_is_refused_with_its_message(self):
+        files = sorted(glob.glob(os.path.join(ROOT, "tests", "configs", "bad_models", "*.yaml")))
+        self.assertGreaterEqual(len(files), 5)
+        for path in files:
+            expects, args = self.header(path)
+            self.assertTrue(expects, f"{path}: no '# expect:' line")
+            commands = [["check", AREA, "--models-file", path, *args],
+                        ["compare", AREA, "--models-file", path, "--reps", "1",
+                         "--set", "run.horizon=300"]]
+            for command in commands:
+                with self.subTest(file=os.path.basename(path), command=command[0]):
+                    out = run_in_root(*command)
+                    shown = f"\n--- stderr ---\n{out.stderr}--- stdout ---\n{out.stdout}"
+                    self.assertEqual(out.returncode, 2, f"exit code {out.returncode}{shown}")
+                    self.assertEqual(out.stdout, "", shown)
+                    missing = [e.replace("{file}", path) for e in expects
+                               if e.replace("{file}", path) not in out.stderr]
+                    self.assertEqual(missing, [], f"stderr lacks these{shown}")
+
+
+# --- Every number of the models file is documented ---------------------------------------------
+
+NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+DOCUMENTED = ("source", "assumption")
+
+
+def is_number(value):
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, (int, float)):
+        return True
+    return isinstance(value, str) and NUMBER.fullmatch(value.strip()) is not None
+
+
+def documentation_boundary(path):
+    """How far up from `path` a source:/assumption: may document a number: the model's
+    organisation, interfaces or levers, or the contract; None if `path` is inside none."""
+    if path[:1] == ("contract",):
+        return 1
+    if len(path) >= 3 and path[0] == "models" and path[2] in ("interfaces", "levers"):
+        return 3
+    if len(path) >= 4 and path[0] == "models" and path[2] == "organisations":
+        return 4
+    return None
+
+
+def undocumented_numbers(doc, checked=None):
+    """Dotted paths of the mappings of an integration-models document that directly hold a
+    number (or a list of numbers) with no source:/assumption: in themselves or in an enclosing
+    mapping up to their documentation_boundary(). `checked`, a list, gets every such mapping."""
+    found = []
+    checked = [] if checked is None else checked
+
+    def documented(chain, path):
+        boundary = documentation_boundary(path)
+        lowest = len(path) if boundary is None else boundary
+        return any(any(k in node for k in DOCUMENTED)
+                   for depth, node in chain if depth >= lowest)
+
+    def walk(node, path, chain):
+        if isinstance(node, dict):
+            chain = chain + [(len(path), node)]
+            holds_number = any(
+                k not in DOCUMENTED and (is_number(v) or (isinstance(v, list)
+                                                           and any(is_number(x) for x in v)))
+                for k, v in node.items())
+            if holds_number:
+                checked.append(".".join(path))
+                if not documented(chain, path):
+                    found.append(".".join(path) or "(top level)")
+            for k, v in node.items():
+                if k not in DOCUMENTED and k != "description":
+                    walk(v, path + (str(k),), chain)
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, path + (str(i),), chain)
+
+    walk(doc, (), [])
+    return found
+
+
+@unittest.skipIf(yaml is None, "needs python3-yaml")
+class ModelsFileDocumentedTest(unittest.TestCase):
+    """configs/integration_models.yaml: every number says where it comes from."""
+
+    def test_every_number_has_a_source_or_an_assumption(self):
+        with open(os.path.join(ROOT, MODELS_FILE), encoding="utf-8") as f:
+            doc = yaml.safe_load(f)
+        checked = []
+        self.assertEqual(undocumented_numbers(doc, checked), [])
+        # The walk reached the numbers it vouches for: the contract, and in each model its
+        # organisations, its internal delay and its interfaces' transfer cost.
+        self.assertIn("contract", checked)
+        for model_id, model in doc["models"].items():
+            with self.subTest(model=model_id):
+                for org in model["organisations"]:
+                    self.assertIn(f"models.{model_id}.organisations.{org}", checked)
+                self.assertIn(f"models.{model_id}.interfaces", checked)
+                self.assertIn(f"models.{model_id}.interfaces.internal_delay", checked)
+
+    def test_the_check_finds_what_is_undocumented(self):
+        doc = yaml.safe_load("""
+contract: {overhead_allowance: 0.12}
+models:
+  m:
+    assumption: too high up to document the numbers below
+    organisations:
+      ok: {kind: acute_trust, overhead_share: 0.08, assumption: documented here}
+      bare: {kind: acute_trust, overhead_share: 0.08}
+      as_text: {kind: acute_trust, overhead_share: '1e-3'}
+      flag_only: {kind: social_enterprise, legal_form: community_interest_company}
+    interfaces:
+      processes_reformed: true
+      internal_delay: {distribution: lognormal, mean: 0.5, sd: 0.5}
+      assumption: documents the delay inside it
+    levers:
+      admission_avoidance: {use: true, uptake: 0.5}
+      early_supported_discharge: {use: true, uptake: 0.5, source: a trial}
+""")
+        self.assertEqual(undocumented_numbers(doc),
+                         ["contract", "models.m.organisations.bare",
+                          "models.m.organisations.as_text",
+                          "models.m.levers.admission_avoidance"])
+
+
 if __name__ == "__main__":
     TCSIM, ROOT = sys.argv[1], sys.argv[2]
     # Any further arguments name test classes or methods to run (CTest runs one class each).

@@ -156,6 +156,8 @@ struct Scenario {
   std::string description;
   std::string file;  // where it was loaded from
   std::string text;  // the YAML as read, kept for outputs
+  /// People the area serves, if given (needed for rates per 1,000 population).
+  std::optional<double> population;
   /// `--set` overrides applied on top of `text`, as ("dotted.path", "value").
   std::vector<std::pair<std::string, std::string>> overrides;
   RunControl run;

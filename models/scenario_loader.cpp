@@ -331,15 +331,30 @@ void check_can_exit(const Cohort& c, const ConfigNode& steps_node) {
   }
 }
 
-Cohort parse_cohort(const std::string& name, const ConfigNode& node) {
+Cohort parse_cohort(const std::string& name, const ConfigNode& node,
+                    std::optional<double> population) {
   node.expect_keys({"arrivals", "pathway", "reforms"});
   Cohort c;
   c.name = name;
   const ConfigNode arrivals = node.at("arrivals", "{rate_per_day: number}");
-  arrivals.expect_keys(
-      {"rate_per_day", "max_arrivals", "weekday_multipliers", "monthly_multipliers"});
-  c.rate_per_day =
-      arrivals.at("rate_per_day", "a mean arrival rate per day").positive("arrivals per day");
+  arrivals.expect_keys({"rate_per_day", "rate_per_1000_per_year", "max_arrivals",
+                        "weekday_multipliers", "monthly_multipliers"});
+  if (auto per_1000 = arrivals.find("rate_per_1000_per_year")) {
+    if (arrivals.has("rate_per_day")) {
+      arrivals.fail_at_key("rate_per_1000_per_year",
+                           "give either rate_per_day or rate_per_1000_per_year, not both");
+    }
+    if (!population) {
+      arrivals.fail_at_key("rate_per_1000_per_year",
+                           "a rate per 1,000 population needs the scenario's `population:`");
+    }
+    c.rate_per_day =
+        per_1000->positive("arrivals per 1,000 population per year") * *population / 1000.0 / 365.0;
+  } else {
+    c.rate_per_day =
+        arrivals.at("rate_per_day", "a mean arrival rate per day (or rate_per_1000_per_year)")
+            .positive("arrivals per day");
+  }
   if (auto m = arrivals.find("max_arrivals")) {
     c.max_arrivals = m->positive_integer("a number of arrivals after which the cohort stops");
   }
@@ -499,8 +514,8 @@ void check_references(const Scenario& scenario, const ConfigNode& root) {
 Scenario parse_scenario(const std::string& text, const std::string& file,
                         const Overrides& overrides) {
   const ConfigNode root = ConfigNode::parse(text, file, overrides);
-  root.expect_keys({"name", "description", "run", "price_index", "staff_groups", "organisations",
-                    "settings", "cohorts"});
+  root.expect_keys({"name", "description", "population", "run", "price_index", "staff_groups",
+                    "organisations", "settings", "cohorts"});
   Scenario scenario;
   scenario.file = file;
   scenario.text = text;
@@ -508,6 +523,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   scenario.name = root.at("name", "a scenario name").text("a scenario name");
   if (auto d = root.find("description")) scenario.description = d->text("a description");
   if (auto run = root.find("run")) scenario.run = parse_run(*run);
+  if (auto p = root.find("population")) scenario.population = p->positive("people served");
 
   const PriceIndex prices(root.find("price_index"));
   if (auto groups = root.find("staff_groups")) {
@@ -529,7 +545,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   const ConfigNode cohorts = root.at("cohorts", "a mapping of cohort names to cohorts");
   cohorts.expect_map("a mapping of cohort names to cohorts");
   for (const auto& [name, node] : cohorts.entries()) {
-    scenario.cohorts.push_back(parse_cohort(name, node));
+    scenario.cohorts.push_back(parse_cohort(name, node, scenario.population));
   }
   if (scenario.cohorts.empty()) cohorts.fail("expected at least one cohort");
 

@@ -20,11 +20,14 @@
 #include "models/file_output.hpp"
 #include "models/integration_model.hpp"
 #include "models/model_comparison.hpp"
+#include "models/national_config.hpp"
 #include "models/network_builder.hpp"
 #include "models/report_format.hpp"
+#include "models/savings.hpp"
 #include "models/scenario_loader.hpp"
 #include "models/scenario_run.hpp"
 #include "models/schema.hpp"
+#include "models/sensitivity.hpp"
 #include "models/stability.hpp"
 #include "models/trace_writer.hpp"
 #include "sim/network_simulation.hpp"
@@ -65,8 +68,7 @@ struct ScenarioArguments {
 
 /// The shipped integration models: installed with the binary (<prefix>/share/tcsim/configs, as
 /// configured), else in the source tree the binary was built from - never the working folder.
-std::string shipped_models_file() {
-  const std::string name = "integration_models.yaml";
+std::string shipped_config(const std::string& name) {
   std::error_code error;
   const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
   if (!error) {
@@ -77,7 +79,7 @@ std::string shipped_models_file() {
 }
 
 models::IntegrationModels load_models(const std::optional<std::string>& file) {
-  return models::load_integration_models(file ? *file : shipped_models_file());
+  return models::load_integration_models(file ? *file : shipped_config("integration_models.yaml"));
 }
 
 void add_models_file_option(CLI::App* cmd, std::optional<std::string>& file) {
@@ -266,6 +268,68 @@ int compare_command(const CompareArguments& args) {
   return kOk;
 }
 
+struct SavingsArguments {
+  std::optional<std::string> config;
+  std::optional<std::string> models_file;
+  std::string models = "all";
+  bool quick = false;
+  unsigned threads = 0;
+  std::optional<std::string> out;
+  std::size_t psa = 0;
+  bool tornado = false;
+  std::uint64_t seed = 20090401;
+};
+
+std::vector<std::string> model_ids(const std::string& list, const models::IntegrationModels& set) {
+  std::vector<std::string> ids;
+  if (list == "all") {
+    for (const models::IntegrationModel& m : set.models)
+      ids.push_back(m.id);
+    return ids;
+  }
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    const std::string id = list.substr(start, comma - start);
+    if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      ids.push_back(set.find(id).id);
+    }
+    start = comma + 1;
+  }
+  return ids;
+}
+
+int savings_command(const SavingsArguments& args) {
+  const models::NationalConfig config = models::load_national_config(
+      args.config ? *args.config : shipped_config("england_2009.yaml"));
+  const models::IntegrationModels models = load_models(args.models_file);
+  models::SavingsOptions options;
+  options.quick = args.quick;
+  options.threads = args.threads;
+  options.models = model_ids(args.models, models);
+  std::optional<std::filesystem::path> dir;
+  if (args.out) {
+    std::error_code error;
+    std::filesystem::create_directories(*args.out, error);
+    if (error || !std::filesystem::is_directory(*args.out)) {
+      throw UsageError(fmt::format("--out '{}': cannot create the folder ({})", *args.out,
+                                   error ? error.message() : "not a folder"));
+    }
+    dir = *args.out;
+  }
+  const models::SavingsReport report = models::run_savings(config, models, options);
+  std::string text = models::format_savings(report);
+  if (args.psa > 0) {
+    text +=
+        "\n" + models::format_psa(models::run_psa(config, models, options, args.psa, args.seed));
+  }
+  if (args.tornado)
+    text += "\n" + models::format_tornado(models::run_tornado(config, models, options));
+  if (dir) models::write_file_atomically((*dir / "savings.txt").string(), text);
+  print(text);
+  return kOk;
+}
+
 int check_command(const ScenarioArguments& args) {
   const models::Scenario scenario = load(args);
   const models::StabilityReport stability = models::analyse_stability(scenario);
@@ -370,6 +434,36 @@ int main(int argc, char** argv) {
       "Examples:\n  tcsim compare configs/examples/area.yaml --models all\n"
       "  tcsim compare configs/examples/area.yaml --models vertical_acute,vertical_acute_bolt_on");
 
+  SavingsArguments savings;
+  CLI::App* savings_cmd = app.add_subcommand(
+      "savings",
+      "The main job: what productivity in community services saves nationally under each "
+      "integration model, if the freed capacity is released or absorbs acute patients");
+  savings_cmd->add_option("config", savings.config,
+                          "National config (default: the shipped configs/england_2009.yaml)");
+  savings_cmd
+      ->add_option("--models", savings.models, "'all' or a comma-separated list of model IDs")
+      ->capture_default_str();
+  add_models_file_option(savings_cmd, savings.models_file);
+  savings_cmd->add_flag(
+      "--quick", savings.quick,
+      "Fewer, shorter replications (the config's savings.quick) for a first look");
+  savings_cmd->add_option("--threads", savings.threads, "Threads (0: one per core)")
+      ->capture_default_str();
+  savings_cmd->add_option("--out", savings.out, "Also write the report to DIR/savings.txt");
+  savings_cmd
+      ->add_option("--psa", savings.psa,
+                   "Probabilistic sensitivity analysis: N Latin hypercube draws of the config's "
+                   "uncertain inputs, the whole analysis per draw")
+      ->check(CLI::PositiveNumber);
+  savings_cmd->add_flag("--tornado", savings.tornado,
+                        "One-way sensitivity: each uncertain input at its 5th and 95th percentile");
+  savings_cmd->add_option("--seed", savings.seed, "Seed of the Latin hypercube (--psa)")
+      ->capture_default_str();
+  savings_cmd->footer(
+      "Examples:\n  tcsim savings\n  tcsim savings --quick\n"
+      "  tcsim savings configs/england_2009.yaml --models direct_provision,vertical_acute");
+
   CLI::App* schema_cmd = app.add_subcommand("schema", "Print the scenario format");
 
   try {
@@ -383,6 +477,7 @@ int main(int argc, char** argv) {
     if (run_cmd->parsed()) return run_command(run);
     if (check_cmd->parsed()) return check_command(check);
     if (compare_cmd->parsed()) return compare_command(compare);
+    if (savings_cmd->parsed()) return savings_command(savings);
     if (describe_cmd->parsed()) return describe_command(describe);
     if (schema_cmd->parsed()) {
       print(models::scenario_schema());

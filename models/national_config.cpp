@@ -163,9 +163,10 @@ NationalConfig load_national_config(const std::string& path) {
   if (auto calibration = root.find("calibration")) {
     calibration->expect_map("a mapping of published figures to {low, high}");
     for (const auto& [key, node] : calibration->entries()) {
-      node.expect_keys({"low", "high"});
+      node.expect_keys({"low", "high", "context"});
       CalibrationTarget t{key, node.at("low", "the range's low end").number("a number"),
-                          node.at("high", "the range's high end").number("a number")};
+                          node.at("high", "the range's high end").number("a number"), false};
+      if (auto context = node.find("context")) t.context = context->is_word("true");
       if (t.low > t.high) node.fail("low must not exceed high");
       config.calibration.push_back(t);
     }

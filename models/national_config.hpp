@@ -48,6 +48,9 @@ struct CalibrationTarget {
   std::string name;  // emergency_admissions_per_year, ...
   double low = 0.0;
   double high = 0.0;
+  /// Shown for context, not judged: the model covers only part of what it measures (e.g. the
+  /// whole community sector's spend); the simulated value is printed as a share of it.
+  bool context = false;
 };
 
 struct NationalConfig {

@@ -457,14 +457,17 @@ SavingsReport run_savings(const NationalConfig& config, const IntegrationModels&
       {"delayed_days_per_year", {calibration["delayed_days_per_year"], "acute delayed days"}},
       {"community_services_spend_per_year",
        {calibration["community_services_spend_per_year"],
-        "modelled community services only (not all the sector)"}},
+        "the modelled services' spend as a share of the whole sector's"}},
+      {"modelled_community_spend_per_year",
+       {calibration["community_services_spend_per_year"],
+        "district nursing and intermediate-care beds, overheads included"}},
       {"direct_care_share",
        {Values(static_cast<std::size_t>(report.replications),
                baseline_wte > 0.0 ? baseline_direct_wte / baseline_wte : 0.0),
         "community teams' input"}},
   };
   for (const CalibrationTarget& t : config.calibration) {
-    CalibrationRow row{t.name, {}, t.low, t.high, "not simulated"};
+    CalibrationRow row{t.name, {}, t.low, t.high, "not simulated", t.context};
     if (auto it = simulated.find(t.name); it != simulated.end()) {
       row.simulated = sim::estimate_mean(it->second.first);
       row.note = it->second.second;
@@ -549,12 +552,16 @@ std::string format_savings(const SavingsReport& report) {
                    ? fmt::format("{:.4g} ±{:.2g}", c.simulated.mean, *c.simulated.half_width)
                    : fmt::format("{:.4g}", c.simulated.mean))
             : std::string("-");
+    std::string verdict;
+    if (std::isfinite(c.simulated.mean)) {
+      verdict = c.context    ? fmt::format("context: {:.0f}-{:.0f}% of it",
+                                           100.0 * c.simulated.mean / c.high,
+                                           100.0 * c.simulated.mean / c.low)
+                : c.within() ? "within"
+                             : "OUTSIDE";
+    }
     out += fmt::format("  {:<36} {:>20}   published {:.4g} to {:.4g}   {}{}\n", c.name, sim, c.low,
-                       c.high,
-                       !std::isfinite(c.simulated.mean) ? ""
-                       : c.within()                     ? "within"
-                                                        : "OUTSIDE",
-                       c.note.empty() ? "" : " (" + c.note + ")");
+                       c.high, verdict, c.note.empty() ? "" : " (" + c.note + ")");
   }
   out += fmt::format("\n{} replications simulated in {:.1f} s\n", report.simulated_replications,
                      report.wall_seconds);

@@ -52,6 +52,7 @@ struct CalibrationRow {
   double low = 0.0;
   double high = 0.0;
   std::string note;
+  bool context = false;  // not judged: see CalibrationTarget::context
   [[nodiscard]] bool within() const { return simulated.mean >= low && simulated.mean <= high; }
 };
 

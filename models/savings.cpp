@@ -187,11 +187,9 @@ bool keeps_service_level(const RunReport& trial, const RunReport& base, const st
          delayed <= base_delayed * (1.0 + cfg.delayed_days_tolerance) + 1e-9;
 }
 
-/// The fewest places at `setting` of `x` that keep `base`'s service level, by bisection between
-/// the offered load (below it queues grow without limit) and today's capacity. The same seed
-/// serves every trial, so two trials differ only by the capacity (common random numbers).
-std::int64_t minimal_capacity(const Scenario& x, const std::string& setting, const RunReport& base,
-                              const SavingsSettings& cfg, Runner& run) {
+/// minimal_capacity (savings.hpp), counting its replications in `run`.
+std::int64_t search_capacity(const Scenario& x, const std::string& setting, const RunReport& base,
+                             const SavingsSettings& cfg, Runner& run) {
   std::int64_t hi = setting_named(x, setting).capacity;
   std::int64_t lo = 0;
   for (const SettingLoad& load : analyse_stability(x).settings) {
@@ -243,6 +241,13 @@ struct Search {
 };
 
 }  // namespace
+
+std::int64_t minimal_capacity(const Scenario& scenario, const std::string& setting,
+                              const RunReport& base, const SavingsSettings& cfg,
+                              const SavingsRun& run, unsigned threads) {
+  Runner runner(run, threads);
+  return search_capacity(scenario, setting, base, cfg, runner);
+}
 
 const SavingsRow* SavingsReport::find(const std::string& model, const std::string& policy) const {
   for (const SavingsRow& r : rows) {
@@ -309,7 +314,7 @@ SavingsReport run_savings(const NationalConfig& config, const IntegrationModels&
       Search found;
       Scenario x = flows;
       for (const std::string& t : targets) {
-        found.places[t] = minimal_capacity(x, t, base_report, cfg, run);
+        found.places[t] = search_capacity(x, t, base_report, cfg, run);
         setting_named(x, t).capacity = found.places[t];  // later searches keep this one's cut
       }
       return searches.emplace(key, std::move(found)).first->second;

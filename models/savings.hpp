@@ -19,6 +19,7 @@
 
 #include "models/integration_model.hpp"
 #include "models/national_config.hpp"
+#include "models/scenario_run.hpp"
 #include "sim/output_analysis.hpp"
 
 namespace tcsim::models {

@@ -6,6 +6,7 @@ namespace tcsim::models {
 const char* scenario_schema() {
   return R"(name: text                      # required
 description: text               # optional
+population: 340800              # optional: people served (needed by rate_per_1000_per_year)
 run:                            # optional; defaults shown
   horizon: unlimited            # days, or 'unlimited' (then every cohort needs max_arrivals)
   warmup: 0                     # days; statistics restart here
@@ -64,7 +65,7 @@ settings:                       # at least one
 cohorts:                        # at least one
   NAME:
     arrivals:
-      rate_per_day: 9           # Poisson base rate, > 0
+      rate_per_day: 9           # Poisson base rate, > 0; or rate_per_1000_per_year: 85
       weekday_multipliers: [1, 1, 1, 1, 1, 1, 1]   # optional, Monday..Sunday, >= 0
       monthly_multipliers: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]   # optional, Jan..Dec, >= 0
       max_arrivals: 1000000     # optional: stop after this many, then drain

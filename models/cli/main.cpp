@@ -317,7 +317,8 @@ int savings_command(const SavingsArguments& args) {
     }
     dir = *args.out;
   }
-  const models::SavingsReport report = models::run_savings(config, models, options);
+  models::SavingsReport report = models::run_savings(config, models, options);
+  if (!args.config) report.config_file = "shipped configs/england_2009.yaml";
   std::string text = models::format_savings(report);
   if (args.psa > 0) {
     text +=

@@ -507,13 +507,15 @@ std::string format_savings(const SavingsReport& report) {
       "common random numbers; ± is the 95% CI across replications\n\n",
       report.config_name, report.config_file, report.productivity_gain, report.replications,
       report.replications == 1 ? "" : "s");
-  out += fmt::format("{:<40} {:<8} {:>10} {:>8} {:>22} {:>20} {:>18} {:>10}\n", "model", "policy",
-                     "spare WTE", "beds", "acute bed-days avoided", "delayed days change",
-                     "saving £m/yr", "reported");
+  // National figures a year; ± is the 95% CI across replications.
+  out += fmt::format("{:<40} {:<8} {:>9} {:>6} {:>19} {:>16} {:>11} {:>18} {:>15} {:>9}\n", "model",
+                     "policy", "spare WTE", "beds", "acute bed-days avoided", "admissions avoided",
+                     "beds closed", "delayed days change", "saving £m/yr", "reported");
   for (const SavingsRow& r : report.rows) {
     out += fmt::format(
-        "{:<40} {:<8} {:>10.0f} {:>8.0f} {:>22} {:>20} {:>18} {:>10}\n", r.model, r.policy,
-        r.spare_wte, r.spare_beds, estimate_text(r.acute_bed_days_avoided, 1.0, 0),
+        "{:<40} {:<8} {:>9.0f} {:>6.0f} {:>19} {:>16} {:>11} {:>18} {:>15} {:>9}\n", r.model,
+        r.policy, r.spare_wte, r.spare_beds, estimate_text(r.acute_bed_days_avoided, 1.0, 0),
+        estimate_text(r.admissions_avoided, 1.0, 0), estimate_text(r.acute_beds_closed, 1.0, 0),
         estimate_text(r.delayed_days_change, 1.0, 0), estimate_text(r.saving, 1e6, 1),
         r.policy == "release" ? fmt::format("£{:.0f}m", kReportedRelease / 1e6)
                               : fmt::format("£{:.1f}bn", kReportedAbsorb / 1e9));

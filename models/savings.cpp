@@ -81,8 +81,9 @@ void set_wte(Scenario& s, const std::string& name, double wte) {
   setting.capacity = w ? w->capacity() : 0;
 }
 
-/// Settings whose teams exist only for a reform lever (idle at baseline).
-std::set<std::string> lever_settings(const Scenario& s) {
+/// Settings whose teams exist only for a reform lever (idle at baseline). With `absorbing`,
+/// only those of the levers the absorb policy uses (admission avoidance, early discharge).
+std::set<std::string> lever_settings(const Scenario& s, bool absorbing = false) {
   std::set<std::string> out;
   for (const Cohort& c : s.cohorts) {
     const auto setting_of = [&c](const std::string& step) {
@@ -95,7 +96,9 @@ std::set<std::string> lever_settings(const Scenario& s) {
     if (c.reforms.early_supported_discharge) {
       out.insert(setting_of(c.reforms.early_supported_discharge->to));
     }
-    if (c.reforms.discharge_to_assess) out.insert(c.reforms.discharge_to_assess->setting);
+    if (c.reforms.discharge_to_assess && !absorbing) {
+      out.insert(c.reforms.discharge_to_assess->setting);
+    }
   }
   out.erase("");
   return out;
@@ -208,19 +211,48 @@ std::int64_t search_capacity(const Scenario& x, const std::string& setting, cons
   return hi;
 }
 
-/// Community cost a year per replication: community service lines, lever teams included only
-/// if asked (they are idle, and do not exist, unless the levers are used).
-Values community_cost(const RunReport& r, const Scenario& s, const std::set<std::string>& levers,
-                      bool include_levers) {
-  Values total(r.replications, 0.0);
+/// The community budget a year of `s`: what its community service lines cost to keep open -
+/// staff (WTE x the staff group's cost) and beds (every place, at the occupancy the baseline
+/// `base` had), with the running organisation's overhead and transaction shares. It changes
+/// only when staff or places are cut or added: a bed-day avoided in a bed that stays open saves
+/// nothing that can be banked. Lever teams count only if `include_levers` (they do not exist
+/// unless the levers are used). Handover charges are left out (they are in `tcsim compare`).
+double community_budget(const Scenario& s, const RunReport& base,
+                        const std::set<std::string>& levers, bool include_levers) {
+  double total = 0.0;
   for (const Setting& x : s.settings) {
     if (!is_community_service(x.service)) continue;
     if (levers.count(x.name) && !include_levers) continue;
-    const Values& v = values(r, x.name, "cost_per_year");
-    for (std::size_t k = 0; k < total.size(); ++k)
-      total[k] += v[k];
+    double direct = 0.0;
+    if (x.workforce) {
+      for (const StaffGroup& g : s.staff_groups) {
+        if (g.name == x.workforce->staff_group) direct += x.workforce->wte * g.cost_per_wte_year;
+      }
+    }
+    if (x.capacity != sim::kUnlimited && x.capacity > 0) {
+      const double places = static_cast<double>(x.capacity);
+      const double occupancy =
+          base.find(x.name, "utilisation") ? mean_of(values(base, x.name, "utilisation")) : 0.0;
+      direct += places * kDaysPerYear *
+                (x.cost.per_place_day +
+                 x.cost.per_occupied_day * (std::isfinite(occupancy) ? occupancy : 0.0));
+    }
+    double shares = 1.0;
+    for (const Organisation& o : s.organisations) {
+      if (o.name != x.organisation) continue;
+      shares += (x.cost.includes_overheads ? 0.0 : o.overhead_share) + o.annual_transaction_share;
+    }
+    total += direct * shares;
   }
   return total;
+}
+
+/// Acute beds that could close with `bed_days` occupied a year, keeping occupancy at `target`:
+/// today's beds less those needed (never below zero - an area already above the target
+/// closes none until its occupancy falls to it).
+double closable_beds(double beds, double bed_days, double target) {
+  const double needed = std::ceil(bed_days / kDaysPerYear / target - 1e-9);
+  return std::max(0.0, beds - needed);
 }
 
 Values difference(const Values& a, const Values& b) {
@@ -290,6 +322,7 @@ SavingsReport run_savings(const NationalConfig& config, const IntegrationModels&
     const auto count = static_cast<double>(archetype.count);
     const Scenario area = build_archetype(config, archetype, options.area_overrides, run_length);
     const std::set<std::string> levers = lever_settings(area);
+    const std::set<std::string> absorb_teams = lever_settings(area, true);
 
     Scenario base = apply_model(area, models, baseline_model);
     switch_levers(base, Levers::Off);
@@ -322,6 +355,12 @@ SavingsReport run_savings(const NationalConfig& config, const IntegrationModels&
     const Search& base_search = search_for(base, kBaselineModel);
 
     const double area_acute_cost = acute_cost_per_bed_day(base);
+    double acute_beds = 0.0;
+    for (const Setting& s : base.settings) {
+      if (s.service == "acute_beds" && s.capacity != sim::kUnlimited) {
+        acute_beds += static_cast<double>(s.capacity);
+      }
+    }
     people += count * archetype.population;
     acute_cost += count * archetype.population * area_acute_cost;
 
@@ -362,24 +401,27 @@ SavingsReport run_savings(const NationalConfig& config, const IntegrationModels&
         freed_wte_cost += count * spare_wte_cost;
       }
 
-      // Absorb: the same cut, with the freed WTE staffing the lever teams.
+      // Absorb: the same cut, with the freed WTE staffing the admission-avoidance and
+      // early-discharge teams in proportion to their configured sizes; other lever teams stay
+      // unstaffed.
       Scenario absorb = release;
       switch_levers(absorb, Levers::Absorb);
       double lever_wte = 0.0;
-      for (const std::string& l : levers) {
+      for (const std::string& l : absorb_teams) {
         const Setting& s = setting_named(absorb, l);
         if (s.workforce) lever_wte += s.workforce->wte;
       }
       for (const std::string& l : levers) {
         const Setting& s = setting_named(absorb, l);
         if (!s.workforce) continue;
-        const double share = lever_wte > 0.0 ? s.workforce->wte / lever_wte : 0.0;
+        const double share =
+            absorb_teams.count(l) && lever_wte > 0.0 ? s.workforce->wte / lever_wte : 0.0;
         set_wte(absorb, l, std::max(0.0, spare_wte) * share);
       }
 
       const RunReport release_report = run(release);
       const RunReport absorb_report = run(absorb);
-      const Values base_cost = community_cost(base_report, base, levers, false);
+      const double base_budget = community_budget(base, base_report, levers, false);
       const Values& base_bed_days = values(base_report, "area", "acute_bed_days_per_year");
       const Values& base_delayed = values(base_report, "area", "acute_delayed_days_per_year");
       for (const auto& [policy, r, s] : {std::tuple<const char*, const RunReport&, const Scenario&>{
@@ -394,15 +436,19 @@ SavingsReport run_savings(const NationalConfig& config, const IntegrationModels&
         row.spare_beds += count * spare_beds;
         const Values avoided =
             difference(base_bed_days, values(r, "area", "acute_bed_days_per_year"));
-        const Values cost_change = difference(community_cost(r, s, levers, absorbing), base_cost);
+        const double budget_change =
+            community_budget(s, base_report, levers, absorbing) - base_budget;
+        const Values& bed_days = values(r, "area", "acute_bed_days_per_year");
+        const Values& base_days = values(base_report, "area", "acute_bed_days_per_year");
+        Values cost_change(avoided.size(), budget_change);
         Values closed(avoided.size(), 0.0);
         Values saving(avoided.size(), 0.0);
         for (std::size_t k = 0; k < avoided.size(); ++k) {
-          // Only whole beds at the target occupancy close; a bed-day avoided elsewhere saves
-          // nothing that can be banked (the fully absorbed bed-day cost is an average).
-          closed[k] = absorbing ? std::floor(std::max(0.0, avoided[k]) /
-                                             (kDaysPerYear * cfg.target_acute_occupancy))
-                                : 0.0;
+          // Only whole beds close, and only those beyond what the target occupancy needs -
+          // counted against what the baseline could already close, so a policy is credited
+          // with its own beds only. A closed bed saves a year at the target occupancy.
+          closed[k] = closable_beds(acute_beds, bed_days[k], cfg.target_acute_occupancy) -
+                      closable_beds(acute_beds, base_days[k], cfg.target_acute_occupancy);
           saving[k] = closed[k] * kDaysPerYear * cfg.target_acute_occupancy * area_acute_cost -
                       cost_change[k];
         }
@@ -424,8 +470,11 @@ SavingsReport run_savings(const NationalConfig& config, const IntegrationModels&
                values(base_report, "area", "acute_delayed_days_per_year"), count);
     add_scaled(calibration["delayed_patients_snapshot"],
                values(base_report, "area", "acute_delayed_days_per_year"), count / kDaysPerYear);
-    add_scaled(calibration["community_services_spend_per_year"],
-               community_cost(base_report, base, levers, false), count);
+    add_scaled(
+        calibration["community_services_spend_per_year"],
+        Values(base_report.replications ? static_cast<std::size_t>(base_report.replications) : 0,
+               community_budget(base, base_report, levers, false)),
+        count);
     for (const Setting& s : base.settings) {
       if (s.service != "acute_beds") continue;
       // Mean stay weighted by admissions: sum of stay x admissions, divided at the end.
@@ -508,12 +557,13 @@ std::string format_savings(const SavingsReport& report) {
       report.config_name, report.config_file, report.productivity_gain, report.replications,
       report.replications == 1 ? "" : "s");
   // National figures a year; ± is the 95% CI across replications.
-  out += fmt::format("{:<40} {:<8} {:>9} {:>6} {:>19} {:>16} {:>11} {:>18} {:>15} {:>9}\n", "model",
-                     "policy", "spare WTE", "beds", "acute bed-days avoided", "admissions avoided",
-                     "beds closed", "delayed days change", "saving £m/yr", "reported");
+  out += fmt::format("{:<40} {:<8} {:>9} {:>10} {:>19} {:>16} {:>11} {:>18} {:>15} {:>9}\n",
+                     "model", "policy", "spare WTE", "spare beds", "acute bed-days avoided",
+                     "admissions avoided", "beds closed", "delayed days change", "saving £m/yr",
+                     "reported");
   for (const SavingsRow& r : report.rows) {
     out += fmt::format(
-        "{:<40} {:<8} {:>9.0f} {:>6.0f} {:>19} {:>16} {:>11} {:>18} {:>15} {:>9}\n", r.model,
+        "{:<40} {:<8} {:>9.0f} {:>10.0f} {:>19} {:>16} {:>11} {:>18} {:>15} {:>9}\n", r.model,
         r.policy, r.spare_wte, r.spare_beds, estimate_text(r.acute_bed_days_avoided, 1.0, 0),
         estimate_text(r.admissions_avoided, 1.0, 0), estimate_text(r.acute_beds_closed, 1.0, 0),
         estimate_text(r.delayed_days_change, 1.0, 0), estimate_text(r.saving, 1e6, 1),

@@ -14,6 +14,8 @@
 // Areas are the national config's archetypes; national figures are count-weighted sums, per
 // replication, so their CIs come from replications (or from a PSA over uncertain inputs).
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -54,7 +56,11 @@ struct CalibrationRow {
   double high = 0.0;
   std::string note;
   bool context = false;  // not judged: see CalibrationTarget::context
-  [[nodiscard]] bool within() const { return simulated.mean >= low && simulated.mean <= high; }
+  /// Inside [low, high], allowing for rounding at the ends (a share of exactly 0.30).
+  [[nodiscard]] bool within() const {
+    const double slack = 1e-9 * std::max(std::abs(low), std::abs(high));
+    return simulated.mean >= low - slack && simulated.mean <= high + slack;
+  }
 };
 
 struct SavingsReport {

@@ -38,6 +38,11 @@ double percentile(std::vector<double> v, double share) {
   return v[below] + (position - static_cast<double>(below)) * (v[above] - v[below]);
 }
 
+/// 0.0846, 2.69, 32000: no exponent for the magnitudes inputs have.
+std::string readable(double x) {
+  return std::abs(x) >= 1000.0 ? fmt::format("{:.0f}", x) : fmt::format("{:.3g}", x);
+}
+
 const SavingsRow& baseline_row(const SavingsReport& r, const char* policy) {
   const SavingsRow* row = r.find(kBaselineModel, policy);
   if (!row) throw std::logic_error("sensitivity: the baseline model was not run");
@@ -166,7 +171,7 @@ std::string format_tornado(const TornadoReport& report) {
   for (const TornadoBar& b : report.bars) {
     out += fmt::format(
         "{:<72} {:>20} {:>22} {:>22}\n", b.input,
-        fmt::format("{:.4g} .. {:.4g}", b.low_value, b.high_value),
+        fmt::format("{} .. {}", readable(b.low_value), readable(b.high_value)),
         fmt::format("{:.1f} .. {:.1f}", b.release_at_low / 1e6, b.release_at_high / 1e6),
         fmt::format("{:.1f} .. {:.1f}", b.absorb_at_low / 1e6, b.absorb_at_high / 1e6));
   }

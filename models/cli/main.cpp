@@ -359,6 +359,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Examples:\n"
+      "  tcsim savings\n"
+      "  tcsim savings --quick --psa 20\n"
       "  tcsim run configs/reference/mmc.yaml --reps 5\n"
       "  tcsim run configs/reference/acute_community.yaml --set "
       "settings.community_nursing.capacity=300\n"
@@ -456,7 +458,7 @@ int main(int argc, char** argv) {
       ->add_option("--psa", savings.psa,
                    "Probabilistic sensitivity analysis: N Latin hypercube draws of the config's "
                    "uncertain inputs, the whole analysis per draw")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 100000));
   savings_cmd->add_flag("--tornado", savings.tornado,
                         "One-way sensitivity: each uncertain input at its 5th and 95th percentile");
   savings_cmd->add_option("--seed", savings.seed, "Seed of the Latin hypercube (--psa)")

@@ -588,16 +588,17 @@ std::string format_savings(const SavingsReport& report) {
     const double r = mean_of(release->saving);
     const double a = mean_of(absorb->saving);
     out += fmt::format(
-        "- Absorb / release = £{}m / £{}m = {:.2f} (the reports said about 3). Beds close only at "
-        "{:.0f}% occupancy: {:.0f} acute beds nationally.\n",
+        "- Absorb / release = £{}m / £{}m = {:.2f} (the reports said about 3). Only beds beyond "
+        "what {:.0f}% occupancy needs close: {:.0f} acute beds nationally.\n",
         money(a), money(r), r != 0.0 ? a / r : 0.0, 100.0 * report.target_acute_occupancy,
         mean_of(absorb->acute_beds_closed));
   }
   out +=
-      "- The release saving is the community cost that falls when the WTE the productivity gain "
-      "frees is cut (and the model's own overheads and transaction costs); the absorb saving is "
-      "the cost of acute beds that close less the rise in community cost. Structure alone moves "
-      "no patients: a model changes flows only through its handoffs and reform levers.\n";
+      "- The release saving is the fall in the community budget (staff and places, with the "
+      "model's own overheads and transaction costs) when the WTE the productivity gain frees "
+      "are cut; the absorb saving is the cost of the acute beds that close less the rise in the "
+      "community budget. Structure alone moves no patients: a model changes flows only through "
+      "its handoffs and reform levers.\n";
 
   out +=
       "\nCalibration: the simulated national baseline (direct provision) beside published "

@@ -66,6 +66,7 @@ std::string read_file(const std::string& path, const char* what) {
   return text.str();
 }
 
+/// Places: at least one where there was at least one (a team does not vanish by scaling).
 std::int64_t scaled_count(std::int64_t n, double factor) {
   if (n == sim::kUnlimited || n <= 0) return n;
   return std::max<std::int64_t>(1, std::llround(static_cast<double>(n) * factor));
@@ -89,6 +90,9 @@ void scale_scenario(Scenario& scenario, double factor) {
   }
   for (Cohort& c : scenario.cohorts) {
     c.rate_per_day *= factor;
+    if (c.max_arrivals != sim::kUnlimited) {
+      c.max_arrivals = std::llround(static_cast<double>(c.max_arrivals) * factor);
+    }
     for (Step& step : c.steps) {
       step.initial_in_place = std::llround(static_cast<double>(step.initial_in_place) * factor);
       step.initial_waiting = std::llround(static_cast<double>(step.initial_waiting) * factor);
@@ -175,8 +179,25 @@ NationalConfig load_national_config(const std::string& path) {
 
   // Every override must name a value of the template: load it once per archetype (and once
   // with every uncertain path set to its mean), so a typo fails here, not mid-run.
+  // A problem found there is reported at this file's entry that caused it, not as the `--set`
+  // the loader would otherwise call it.
+  const auto located = [&config](const ConfigNode& at, const ConfigError& e) {
+    return ConfigError(at.location(), fmt::format("as a value of the template {}: {}",
+                                                  config.area_file, e.problem()));
+  };
   for (const Archetype& a : config.archetypes) {
-    (void)build_archetype(config, a, {}, config.savings.full);
+    try {
+      (void)build_archetype(config, a, {}, config.savings.full);
+    } catch (const ConfigError& e) {
+      const ConfigNode entry = archetypes.at(a.name, "");
+      if (!entry.has("set")) throw located(entry, e);
+      const ConfigNode set = entry.at("set", "");
+      // The entry whose path the loader complained about, else the whole `set:`.
+      for (const auto& [key, value] : set.entries()) {
+        if (e.where().key == key || e.where().key.starts_with(key + ".")) throw located(value, e);
+      }
+      throw located(set, e);
+    }
   }
   Overrides means;
   for (const UncertainInput& u : config.uncertain) {
@@ -184,8 +205,13 @@ NationalConfig load_national_config(const std::string& path) {
       means.emplace_back(u.path.substr(5), fmt::format("{}", u.distribution.mean()));
     }
   }
-  if (!means.empty())
-    (void)build_archetype(config, config.archetypes.front(), means, config.savings.full);
+  for (const auto& single : means) {
+    try {
+      (void)build_archetype(config, config.archetypes.front(), {single}, config.savings.full);
+    } catch (const ConfigError& e) {
+      throw located(root.at("uncertain", "").at("area." + single.first, ""), e);
+    }
+  }
   return config;
 }
 

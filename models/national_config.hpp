@@ -80,8 +80,8 @@ struct NationalConfig {
 [[nodiscard]] Scenario build_archetype(const NationalConfig& config, const Archetype& archetype,
                                        const Overrides& extra, const SavingsRun& run);
 
-/// Every rate, capacity, workforce and initial count of `scenario` times `factor` (capacities
-/// and counts rounded to whole places, at least 1 where they were at least 1).
+/// Every rate, capacity, workforce, queue limit, arrival limit and initial count of `scenario`
+/// times `factor`, rounded to whole numbers; capacities stay at least 1 where they were.
 void scale_scenario(Scenario& scenario, double factor);
 
 }  // namespace tcsim::models

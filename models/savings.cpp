@@ -186,7 +186,15 @@ bool keeps_service_level(const RunReport& trial, const RunReport& base, const st
   const double base_wait = defined_mean(values(base, setting, "p95_wait"));
   const double delayed = mean_of(values(trial, "area", "acute_delayed_days_per_year"));
   const double base_delayed = mean_of(values(base, "area", "acute_delayed_days_per_year"));
+  // Waits and delays are recorded when a patient gets the place, so a patient still waiting at
+  // the end counts in neither. The line's mean length does count them: by Little's law a rise
+  // of `wait_tolerance_days` in the mean wait is a rise of (admissions a day) x that in it.
+  const double queue = mean_of(values(trial, setting, "mean_queue"));
+  const double base_queue = mean_of(values(base, setting, "mean_queue"));
+  const double per_day = mean_of(values(base, setting, "admissions")) /
+                         std::max(1.0, mean_of(values(base, "system", "measured_days")));
   return wait <= base_wait + cfg.wait_tolerance_days &&
+         queue <= base_queue + per_day * cfg.wait_tolerance_days + 1e-9 &&
          delayed <= base_delayed * (1.0 + cfg.delayed_days_tolerance) + 1e-9;
 }
 

@@ -594,7 +594,9 @@ class HelpTest(unittest.TestCase):
         for args in (["--help"], ["run", "--help"], ["check", "--help"], ["describe", "--help"]):
             for line in run(*args).stdout.splitlines():
                 words = line.split()
-                if len(words) >= 3 and words[0] == "tcsim":
+                # `tcsim savings` examples take a national config, or none (the shipped one):
+                # SavingsCliTest runs those.
+                if len(words) >= 3 and words[0] == "tcsim" and words[1] != "savings":
                     examples.append(words)
         self.assertGreater(len(examples), 3)
         for words in examples:
@@ -624,10 +626,7 @@ class MetricsDocsTest(unittest.TestCase):
 
 # --- Integration models: tcsim run --model, tcsim compare, the models file ----------------------
 
-try:
-    import yaml  # python3-yaml, if installed
-except ImportError:  # pragma: no cover - the regex fallback below reads the model IDs instead
-    yaml = None
+import yaml  # python3-yaml (.ci/install-deps)
 
 AREA = "configs/examples/area.yaml"
 MODELS_FILE = "configs/integration_models.yaml"
@@ -648,20 +647,14 @@ def read_models_file():
     """{model ID: model mapping (or None without python3-yaml)} of the shipped models, in order."""
     with open(os.path.join(ROOT, MODELS_FILE), encoding="utf-8") as f:
         text = f.read()
-    if yaml is not None:
-        return dict(yaml.safe_load(text)["models"])
-    # Without PyYAML: the keys indented by two spaces under `models:`.
-    block = text[text.index("\nmodels:\n"):]
-    return {m: None for m in re.findall(r"^  ([a-z0-9_]+):\s*$", block, re.MULTILINE)}
+    return dict(yaml.safe_load(text)["models"])
 
 
 def area_services():
     """{setting name: service tag} of the shipped area (every setting there names its service)."""
     with open(os.path.join(ROOT, AREA), encoding="utf-8") as f:
         text = f.read()
-    if yaml is not None:
-        return {name: s["service"] for name, s in yaml.safe_load(text)["settings"].items()}
-    return None
+    return {name: s["service"] for name, s in yaml.safe_load(text)["settings"].items()}
 
 
 def run_in_root(*args):
@@ -711,8 +704,6 @@ class IntegrationModelsCliTest(unittest.TestCase):
                 self.assertGreater(float(rows[("area", "cost_per_year")][0]), 0)
                 self.assertGreater(float(rows[("area", "acute_bed_days_per_year")][0]), 0)
                 self.assertEqual(rows[("system", "measured_days")][0], "220")  # 400 - 180
-                if model is None or services is None:
-                    continue
                 # Every organisation the model gives one of the area's services to reports its
                 # costs; the others the model lists (e.g. a mental health trust) do not.
                 used = {model["services"][tag] for tag in services.values()
@@ -858,6 +849,252 @@ class BadModelsFileTest(unittest.TestCase):
                     self.assertEqual(missing, [], f"stderr lacks these{shown}")
 
 
+# --- tcsim savings: the main job ----------------------------------------------------------------
+
+ENGLAND = "configs/england_2009.yaml"
+SAVINGS_DATA = os.path.join("tests", "models", "data", "savings")
+REPORTED = {"release": "£500m", "absorb": "£1.5bn"}
+# A row of the savings table: model, policy, ..., the saving "mean ±half-width" in £m a year and
+# the figure reported at the time.
+SAVINGS_ROW = re.compile(r"^(\S+)\s+(release|absorb)\s+(-?\d+)\s+(-?\d+)\s.*\s(-?\d+\.\d) ±(\d+\.\d)"
+                         r"\s+(£500m|£1\.5bn)$")
+# A bar of the tornado table: input, "low .. high", release and absorb "£m at low .. at high".
+TORNADO_ROW = re.compile(r"^(\S+)\s+(\S+) \.\. (\S+)\s+(-?\d+\.\d) \.\. (-?\d+\.\d)"
+                         r"\s+(-?\d+\.\d) \.\. (-?\d+\.\d)$")
+PSA_ROW = re.compile(r"^(\S+)\s+(release|absorb)\s+(-?\d+\.\d)\s+±(\d+\.\d)\s+"
+                     r"(-?\d+\.\d) to (-?\d+\.\d)$")
+
+
+def section_keys(text, section):
+    """The keys directly under a top-level `section:` of a YAML file written in block style."""
+    keys, inside = [], False
+    for line in text.splitlines():
+        if re.match(rf"^{re.escape(section)}:\s*$", line):
+            inside = True
+        elif inside and line and not line.startswith((" ", "#")):
+            break
+        elif inside:
+            m = re.match(r"^  ([A-Za-z0-9_.]+):", line)
+            if m and m.group(1) not in ("source", "assumption"):
+                keys.append(m.group(1))
+    return keys
+
+
+def savings_rows(stdout):
+    """{(model, policy): (spare WTE, beds, saving £m, half-width £m, reported)} of the table."""
+    rows = {}
+    for line in stdout.splitlines():
+        m = SAVINGS_ROW.match(line)
+        if m:
+            rows[(m.group(1), m.group(2))] = (int(m.group(3)), int(m.group(4)),
+                                              float(m.group(5)), float(m.group(6)), m.group(7))
+    return rows
+
+
+# England as one archetype (the template area x 152), with three uncertain inputs: a national
+# config that runs in a few seconds, for the tornado.
+ONE_ARCHETYPE_ENGLAND = """name: England as one archetype (test)
+area: {area}
+template_population: 340800
+england: {{population: 51801600, areas: 152}}
+archetypes:
+  mixed: {{count: 152, population: 340800}}
+savings:
+  productivity_gain: 0.10
+  replications: 8
+  horizon: 730
+  warmup: 180
+  quick: {{replications: 3, horizon: 365, warmup: 120}}
+uncertain:
+  savings.productivity_gain: {{distribution: triangular, min: 0.02, mode: 0.10, max: 0.20}}
+  area.settings.acute.cost.per_occupied_day: {{distribution: uniform, min: 220, max: 300}}
+  area.staff_groups.district_nurse.cost_per_wte_year:
+    {{distribution: triangular, min: 29640, mode: 38323, max: 42970}}
+"""
+
+
+class SavingsCliTest(unittest.TestCase):
+    """`tcsim savings`: the table, the drivers and the calibration; --out, --psa, --tornado; bad
+    input. Quick runs of the direct-provision baseline only, to keep the runtime modest."""
+
+    def test_quick_run_from_another_folder_prints_table_drivers_and_calibration(self):
+        # No config given: the shipped England config is found from the binary, not the cwd.
+        out = subprocess.run([os.path.abspath(TCSIM), "savings", "--quick", "--models",
+                              "direct_provision"],
+                             capture_output=True, text=True, cwd=tempfile.gettempdir())
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertEqual(out.stderr, "")
+        lines = out.stdout.splitlines()
+        with open(os.path.join(ROOT, ENGLAND), encoding="utf-8") as f:
+            england = f.read()
+        name = re.search(r"^name: (.+)$", england, re.MULTILINE).group(1)
+        gain = float(re.search(r"^  productivity_gain: ([\d.]+)$", england, re.MULTILINE).group(1))
+        quick = re.search(r"^  quick:\n    replications: (\d+)$", england, re.MULTILINE).group(1)
+        self.assertTrue(lines[0].startswith(name), lines[0])
+        self.assertIn(f"raised by {gain:+.2f}", lines[0])
+        self.assertIn(f"{quick} replications per run", lines[0])  # savings.quick
+        header = next(line for line in lines if line.startswith("model"))
+        for column in ("policy", "spare WTE", "beds", "acute bed-days avoided",
+                       "delayed days change", "saving £m/yr", "reported"):
+            self.assertIn(column, header)
+        rows = savings_rows(out.stdout)
+        self.assertEqual(sorted(rows), [("direct_provision", "absorb"),
+                                        ("direct_provision", "release")])
+        release, absorb = rows[("direct_provision", "release")], rows[("direct_provision", "absorb")]
+        for policy, r in (("release", release), ("absorb", absorb)):
+            self.assertEqual(r[4], REPORTED[policy])
+        # Both policies cut the same WTE; the config's gain frees some, and release saves money.
+        self.assertEqual(release[0], absorb[0])
+        self.assertGreater(release[0], 0)
+        self.assertGreater(release[2], 0)
+
+        # The drivers restate the table's figures.
+        self.assertIn("What drives the difference:", out.stdout)
+        m = re.search(r"Absorb / release = £(-?[\d.]+)m / £(-?[\d.]+)m = (-?[\d.]+)", out.stdout)
+        self.assertIsNotNone(m, out.stdout)
+        self.assertEqual(float(m.group(1)), absorb[2])
+        self.assertEqual(float(m.group(2)), release[2])
+        self.assertAlmostEqual(float(m.group(3)), absorb[2] / release[2], delta=0.01)
+        m = re.search(r"that is £(\d+), against £(\d+) a year for the WTE \(ratio ([\d.]+)\)",
+                      out.stdout)
+        self.assertIsNotNone(m, out.stdout)
+        self.assertAlmostEqual(float(m.group(3)), float(m.group(1)) / float(m.group(2)),
+                               delta=0.006)
+
+        # The calibration: a verdict for every published figure of the config.
+        self.assertIn("Calibration:", out.stdout)
+        targets = section_keys(england, "calibration")
+        self.assertGreater(len(targets), 3)
+        for name in targets:
+            with self.subTest(target=name):
+                line = next((x for x in lines if x.split()[:1] == [name]), None)
+                self.assertIsNotNone(line, f"no calibration line for {name}")
+                self.assertIn("published", line)
+                self.assertRegex(line, r"published \S+ to \S+\s+(within|OUTSIDE|context: )")
+        self.assertRegex(lines[-1], r"^\d+ replications simulated in [\d.]+ s$")
+
+    def test_out_writes_savings_txt_as_printed(self):
+        folder = tempfile.mkdtemp(prefix="tcsim_cli_")
+        self.addCleanup(shutil.rmtree, folder)
+        out_dir = os.path.join(folder, "new", "savings")
+        out = run_in_root("savings", os.path.join(SAVINGS_DATA, "toy_nation.yaml"), "--models-file",
+                          os.path.join(SAVINGS_DATA, "toy_models.yaml"), "--out", out_dir)
+        self.assertEqual(out.returncode, 0, out.stderr)
+        with open(os.path.join(out_dir, "savings.txt"), encoding="utf-8") as f:
+            written = f.read()
+        # The same text, but for the line timing the run.
+        timing = re.compile(r"^\d+ replications simulated in [\d.]+ s$", re.MULTILINE)
+        self.assertEqual(timing.sub("", written), timing.sub("", out.stdout))
+        # The toy nation of savings_test.cpp: 1.2 WTE freed, 1.2 x £40,000 x 1.1 = £0.0528m.
+        rows = savings_rows(out.stdout)
+        self.assertEqual(rows[("direct_provision", "release")][:4], (1, 0, 0.1, 0.0))
+        # A file where the folder should be is bad input, and nothing is simulated.
+        blocker = os.path.join(folder, "a_file")
+        with open(blocker, "w", encoding="utf-8") as f:
+            f.write("x")
+        out = run_in_root("savings", os.path.join(SAVINGS_DATA, "toy_nation.yaml"), "--models-file",
+                          os.path.join(SAVINGS_DATA, "toy_models.yaml"), "--out", blocker)
+        self.assertEqual(out.returncode, 2, out.stderr)
+        self.assertEqual(out.stdout, "")
+        self.assertIn(blocker, out.stderr)
+
+    def test_unknown_model_exits_2_before_simulating(self):
+        out = run_in_root("savings", "--quick", "--models", "direct_provision,vertical_acutee")
+        self.assertEqual(out.returncode, 2, out.stderr)
+        self.assertEqual(out.stdout, "")
+        self.assertIn("no integration model 'vertical_acutee'", out.stderr)
+        self.assertIn("did you mean 'vertical_acute'", out.stderr)
+
+    def test_missing_national_config_exits_2(self):
+        out = run_in_root("savings", "/nonexistent/england.yaml", "--quick")
+        self.assertEqual(out.returncode, 2)
+        self.assertEqual(out.stdout, "")
+        self.assertIn("/nonexistent/england.yaml", out.stderr)
+        self.assertIn("cannot open", out.stderr)
+
+    def test_psa_prints_a_row_per_policy_over_the_draws(self):
+        out = run_in_root("savings", "--psa", "2", "--quick", "--models", "direct_provision")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        with open(os.path.join(ROOT, ENGLAND), encoding="utf-8") as f:
+            inputs = section_keys(f.read(), "uncertain")
+        self.assertGreater(len(inputs), 1)
+        self.assertRegex(out.stdout, rf"Probabilistic sensitivity analysis: 2 Latin hypercube "
+                                     rf"draws of {len(inputs)} uncertain inputs")
+        psa = out.stdout[out.stdout.index("Probabilistic sensitivity analysis"):]
+        header = psa.splitlines()[1]
+        for column in ("mean £m/yr", "95% CI of mean", "5th-95th percentile"):
+            self.assertIn(column, header)
+        rows = [PSA_ROW.match(line) for line in psa.splitlines()]
+        rows = [m for m in rows if m]
+        self.assertEqual([(m.group(1), m.group(2)) for m in rows],
+                         [("direct_provision", "release"), ("direct_provision", "absorb")])
+        for m in rows:
+            with self.subTest(policy=m.group(2)):
+                mean, low, high = float(m.group(3)), float(m.group(5)), float(m.group(6))
+                # Two draws: the 5th and 95th percentiles lie either side of their mean.
+                self.assertLessEqual(low, mean + 0.05)
+                self.assertLessEqual(mean, high + 0.05)
+        # The main table comes first, as without --psa.
+        self.assertLess(out.stdout.index("Calibration:"), out.stdout.index("Probabilistic"))
+
+    def test_tornado_ranks_the_inputs_by_swing(self):
+        config = write_temp(self, ONE_ARCHETYPE_ENGLAND.format(
+            area=os.path.join(ROOT, "configs", "examples", "area.yaml")), "england_one.yaml")
+        out = run("savings", config, "--tornado", "--quick", "--models", "direct_provision")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        self.assertIn("One-way sensitivity (direct_provision; each input at its 5th and 95th "
+                      "percentile, the others central)", out.stdout)
+        tornado = out.stdout[out.stdout.index("One-way sensitivity"):]
+        bars = [TORNADO_ROW.match(line) for line in tornado.splitlines()]
+        bars = [b for b in bars if b]
+        self.assertEqual(sorted(b.group(1) for b in bars),
+                         ["area.settings.acute.cost.per_occupied_day",
+                          "area.staff_groups.district_nurse.cost_per_wte_year",
+                          "savings.productivity_gain"])
+        swings = [max(abs(float(b.group(5)) - float(b.group(4))),
+                      abs(float(b.group(7)) - float(b.group(6)))) for b in bars]
+        for i in range(len(swings) - 1):  # largest first (to the 0.1 printed)
+            self.assertGreaterEqual(swings[i] + 0.1 + 1e-9, swings[i + 1], tornado)
+        self.assertGreater(swings[0], swings[-1], tornado)
+        by_input = {b.group(1): b for b in bars}
+        # The acute bed-day cost cannot move the release saving; a higher gain frees more WTE
+        # and a dearer WTE is worth more, so both raise it.
+        acute = by_input["area.settings.acute.cost.per_occupied_day"]
+        self.assertEqual(acute.group(4), acute.group(5))
+        gain = by_input["savings.productivity_gain"]
+        self.assertLess(float(gain.group(4)), float(gain.group(5)))
+        nurse = by_input["area.staff_groups.district_nurse.cost_per_wte_year"]
+        self.assertLess(float(nurse.group(4)), float(nurse.group(5)))
+        # The central values are the main table's savings (the same run).
+        m = re.search(r"release £(-?[\d.]+)m, absorb £(-?[\d.]+)m a year at central values",
+                      tornado)
+        self.assertIsNotNone(m, tornado)
+        rows = savings_rows(out.stdout)
+        self.assertEqual(float(m.group(1)), rows[("direct_provision", "release")][2])
+        self.assertEqual(float(m.group(2)), rows[("direct_provision", "absorb")][2])
+
+
+class BadNationalConfigTest(unittest.TestCase):
+    """Each file in tests/configs/bad_national/ is a broken national config. Like
+    tests/configs/bad/, its header says what the error must contain (`# expect:`, `{file}` for
+    its path); `tcsim savings FILE --quick` must exit 2 saying so, before simulating."""
+
+    def test_every_bad_national_config_is_refused_with_its_message(self):
+        files = sorted(glob.glob(os.path.join(ROOT, "tests", "configs", "bad_national", "*.yaml")))
+        self.assertGreaterEqual(len(files), 5)
+        for path in files:
+            with self.subTest(file=os.path.basename(path)):
+                expects, args = BadModelsFileTest.header(path)
+                self.assertTrue(expects, f"{path}: no '# expect:' line")
+                out = run("savings", path, "--quick", "--models", "direct_provision", *args)
+                shown = f"\n--- stderr ---\n{out.stderr}--- stdout ---\n{out.stdout}"
+                self.assertEqual(out.returncode, 2, f"exit code {out.returncode}{shown}")
+                self.assertEqual(out.stdout, "", shown)
+                missing = [e.replace("{file}", path) for e in expects
+                           if e.replace("{file}", path) not in out.stderr]
+                self.assertEqual(missing, [], f"stderr lacks these{shown}")
+
+
 # --- Every number of the models file is documented ---------------------------------------------
 
 NUMBER = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
@@ -919,7 +1156,6 @@ def undocumented_numbers(doc, checked=None):
     return found
 
 
-@unittest.skipIf(yaml is None, "needs python3-yaml")
 class ModelsFileDocumentedTest(unittest.TestCase):
     """configs/integration_models.yaml: every number says where it comes from."""
 

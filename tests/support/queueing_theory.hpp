@@ -54,4 +54,15 @@ inline MmcTheory mmc(std::int64_t c, double lambda, double mean_service) {
   return t;
 }
 
+/// The q-quantile of the wait in queue of M/M/c (FIFO): P(W > t) = C e^{-(c mu - lambda) t},
+/// with C the Erlang C probability of waiting, so the quantile is 0 when C <= 1 - q and
+/// ln(C / (1 - q)) / (c mu - lambda) otherwise. Needs lambda < c mu.
+inline double mmc_wait_quantile(std::int64_t c, double lambda, double mean_service, double q) {
+  if (!(q > 0.0 && q < 1.0)) throw std::invalid_argument("mmc_wait_quantile: needs 0 < q < 1");
+  const double mu = 1.0 / mean_service;
+  const double p_wait = erlang_c(c, lambda / mu);
+  if (p_wait <= 1.0 - q) return 0.0;
+  return std::log(p_wait / (1.0 - q)) / (static_cast<double>(c) * mu - lambda);
+}
+
 }  // namespace tcsim::test

@@ -132,6 +132,19 @@ struct RunArguments {
   bool allow_unstable = false;
 };
 
+/// The folder of `--out`, created if need be; nullopt without `--out`. Fails before anything
+/// runs if it cannot be made.
+std::optional<std::filesystem::path> output_folder(const std::optional<std::string>& out) {
+  if (!out) return std::nullopt;
+  std::error_code error;
+  std::filesystem::create_directories(*out, error);
+  if (error || !std::filesystem::is_directory(*out)) {
+    throw UsageError(fmt::format("--out '{}': cannot create the folder ({})", *out,
+                                 error ? error.message() : "not a folder"));
+  }
+  return std::filesystem::path(*out);
+}
+
 int run_command(const RunArguments& args) {
   const models::Scenario scenario = load(args.scenario);
   const models::StabilityReport stability = models::analyse_stability(scenario);
@@ -141,14 +154,7 @@ int run_command(const RunArguments& args) {
         "raise capacity, or run anyway with --allow-unstable",
         stability.unstable_settings()));
   }
-  if (args.out) {
-    std::error_code error;
-    std::filesystem::create_directories(*args.out, error);
-    if (error || !std::filesystem::is_directory(*args.out)) {
-      throw UsageError(fmt::format("--out '{}': cannot create the folder ({})", *args.out,
-                                   error ? error.message() : "not a folder"));
-    }
-  }
+  (void)output_folder(args.out);
 
   if (args.trace) {
     // Fail now, not after every replication has run: can the trace be written there?
@@ -200,6 +206,25 @@ int run_command(const RunArguments& args) {
   return kOk;
 }
 
+std::vector<std::string> model_ids(const std::string& list, const models::IntegrationModels& set) {
+  std::vector<std::string> ids;
+  if (list == "all") {
+    for (const models::IntegrationModel& m : set.models)
+      ids.push_back(m.id);
+    return ids;
+  }
+  std::size_t start = 0;
+  while (start <= list.size()) {
+    const std::size_t comma = std::min(list.find(',', start), list.size());
+    const std::string id = list.substr(start, comma - start);
+    if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) {
+      ids.push_back(set.find(id).id);
+    }
+    start = comma + 1;
+  }
+  return ids;
+}
+
 struct CompareArguments {
   std::string config;
   std::vector<std::string> set;
@@ -220,21 +245,7 @@ int compare_command(const CompareArguments& args) {
   scenario_args.horizon = args.horizon;
   const models::Scenario area = load(scenario_args);
   const models::IntegrationModels models = load_models(args.models_file);
-  std::vector<std::string> ids;
-  if (args.models == "all") {
-    for (const models::IntegrationModel& m : models.models)
-      ids.push_back(m.id);
-  } else {
-    std::size_t start = 0;
-    while (start <= args.models.size()) {
-      const std::size_t comma = std::min(args.models.find(',', start), args.models.size());
-      const std::string id = args.models.substr(start, comma - start);
-      if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) {
-        ids.push_back(models.find(id).id);
-      }
-      start = comma + 1;
-    }
-  }
+  const std::vector<std::string> ids = model_ids(args.models, models);
   std::vector<std::string> checked{models.find(models::kBaselineModel).id};
   checked.insert(checked.end(), ids.begin(), ids.end());
   for (const std::string& id : checked) {
@@ -245,16 +256,7 @@ int compare_command(const CompareArguments& args) {
                                 stability.unstable_settings()));
     }
   }
-  std::optional<std::filesystem::path> dir;
-  if (args.out) {
-    std::error_code error;
-    std::filesystem::create_directories(*args.out, error);
-    if (error || !std::filesystem::is_directory(*args.out)) {
-      throw UsageError(fmt::format("--out '{}': cannot create the folder ({})", *args.out,
-                                   error ? error.message() : "not a folder"));
-    }
-    dir = *args.out;
-  }
+  const std::optional<std::filesystem::path> dir = output_folder(args.out);
   models::RunOptions options;
   options.replications = args.replications;
   options.seed = args.seed;
@@ -280,25 +282,6 @@ struct SavingsArguments {
   std::uint64_t seed = 20090401;
 };
 
-std::vector<std::string> model_ids(const std::string& list, const models::IntegrationModels& set) {
-  std::vector<std::string> ids;
-  if (list == "all") {
-    for (const models::IntegrationModel& m : set.models)
-      ids.push_back(m.id);
-    return ids;
-  }
-  std::size_t start = 0;
-  while (start <= list.size()) {
-    const std::size_t comma = std::min(list.find(',', start), list.size());
-    const std::string id = list.substr(start, comma - start);
-    if (!id.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) {
-      ids.push_back(set.find(id).id);
-    }
-    start = comma + 1;
-  }
-  return ids;
-}
-
 int savings_command(const SavingsArguments& args) {
   const models::NationalConfig config = models::load_national_config(
       args.config ? *args.config : shipped_config("england_2009.yaml"));
@@ -307,16 +290,7 @@ int savings_command(const SavingsArguments& args) {
   options.quick = args.quick;
   options.threads = args.threads;
   options.models = model_ids(args.models, models);
-  std::optional<std::filesystem::path> dir;
-  if (args.out) {
-    std::error_code error;
-    std::filesystem::create_directories(*args.out, error);
-    if (error || !std::filesystem::is_directory(*args.out)) {
-      throw UsageError(fmt::format("--out '{}': cannot create the folder ({})", *args.out,
-                                   error ? error.message() : "not a folder"));
-    }
-    dir = *args.out;
-  }
+  const std::optional<std::filesystem::path> dir = output_folder(args.out);
   models::SavingsReport report = models::run_savings(config, models, options);
   if (!args.config) report.config_file = "shipped configs/england_2009.yaml";
   std::string text = models::format_savings(report);

@@ -1,35 +1,68 @@
 #pragma once
-// Daily time-average occupancy of every setting in one replication, recorded through the
-// engine's Observer: for the --out CSV series and plots.
+// Daily series of one replication, recorded through the engine's Observer: per setting, the
+// time-average number of places held (occupancy) and of patients fit to move but still holding
+// their place (delayed transfers: handoff delays and waits for a full next setting). For the
+// --out CSV series, the results file's time series and the report's plots.
 
 #include <cstdint>
 #include <vector>
 
+#include "sim/network_spec.hpp"
 #include "sim/observer.hpp"
 
 namespace tcsim::models {
 
-class DailyOccupancy : public sim::Observer {
+/// Time-average of a piecewise-constant level per setting, day by day.
+class DailyAverage {
  public:
-  explicit DailyOccupancy(std::size_t settings) : settings_(settings) {}
-
-  void on_occupancy(sim::Time now, std::uint32_t setting, std::int64_t occupancy) override;
+  explicit DailyAverage(std::size_t settings) : settings_(settings) {}
+  void set(sim::Time now, std::uint32_t setting, std::int64_t level);
+  void add(sim::Time now, std::uint32_t setting, std::int64_t change);
   /// Closes the series at `end`; a last partial day is averaged over its length.
   void finish(sim::Time end);
-
-  /// days()[d][s]: mean occupancy of setting s over day d ([d, d+1)).
+  /// days()[d][s]: mean level of setting s over day d ([d, d+1)).
   [[nodiscard]] const std::vector<std::vector<double>>& days() const noexcept { return days_; }
 
  private:
   struct Level {
     sim::Time since = 0.0;
-    std::int64_t occupancy = 0;
+    std::int64_t level = 0;
   };
   void advance(std::uint32_t setting, sim::Time now);
 
   std::vector<Level> settings_;
   std::vector<std::vector<double>> days_;  // area per day, divided by the day's length at finish
-  sim::Time end_ = 0.0;
+};
+
+class DailySeries : public sim::Observer {
+ public:
+  explicit DailySeries(const sim::NetworkSpec& spec);
+
+  void on_occupancy(sim::Time now, std::uint32_t setting, std::int64_t occupancy) override;
+  void on_fit(sim::Time now, sim::EntityId entity, std::uint32_t step) override;
+  void on_start(sim::Time now, sim::EntityId entity, std::uint32_t step,
+                std::uint32_t station) override;
+  void on_leave(sim::Time now, sim::EntityId entity, std::uint32_t station) override;
+  void on_exit(sim::Time now, sim::EntityId entity) override;
+  void finish(sim::Time end);
+
+  [[nodiscard]] const std::vector<std::vector<double>>& occupancy() const noexcept {
+    return occupancy_.days();
+  }
+  [[nodiscard]] const std::vector<std::vector<double>>& delayed() const noexcept {
+    return delayed_.days();
+  }
+
+ private:
+  /// The entity, fit to move, no longer waits at the setting it was counted at.
+  void end_delay(sim::Time now, sim::EntityId entity);
+
+  std::vector<std::uint32_t> step_station_;
+  // delayed_at_[entity]: 1 + the setting where the fit entity holds a place, 0 if none. Sized
+  // by entity id, which the pool reuses, so it grows with patients in the system only.
+  std::vector<std::uint32_t> delayed_at_;
+  DailyAverage occupancy_;
+  DailyAverage delayed_;
 };
 
 }  // namespace tcsim::models

@@ -124,19 +124,6 @@ void switch_levers(Scenario& s, Levers levers) {
   }
 }
 
-/// Adds the productivity gain to every organisation that runs a community team.
-void raise_productivity(Scenario& s, double gain) {
-  if (gain == 0.0) return;
-  std::set<std::string> orgs;
-  for (const Setting& x : s.settings) {
-    if (x.workforce && is_community_service(x.service)) orgs.insert(x.organisation);
-  }
-  for (Organisation& o : s.organisations) {
-    if (orgs.count(o.name)) o.direct_care_share_change += gain;
-  }
-  derive_capacities(s, {}, ConfigLocation{s.file, 0, 0, "savings.productivity_gain"});
-}
-
 double acute_cost_per_bed_day(const Scenario& s) {
   for (const Setting& x : s.settings) {
     if (x.service != "acute_beds") continue;
@@ -281,6 +268,18 @@ struct Search {
 };
 
 }  // namespace
+
+void raise_productivity(Scenario& s, double gain) {
+  if (gain == 0.0) return;
+  std::set<std::string> orgs;
+  for (const Setting& x : s.settings) {
+    if (x.workforce && is_community_service(x.service)) orgs.insert(x.organisation);
+  }
+  for (Organisation& o : s.organisations) {
+    if (orgs.count(o.name)) o.direct_care_share_change += gain;
+  }
+  derive_capacities(s, {}, ConfigLocation{s.file, 0, 0, "savings.productivity_gain"});
+}
 
 std::int64_t minimal_capacity(const Scenario& scenario, const std::string& setting,
                               const RunReport& base, const SavingsSettings& cfg,

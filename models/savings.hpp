@@ -26,6 +26,10 @@
 
 namespace tcsim::models {
 
+/// Adds `gain` to the direct-care share of every organisation that runs a community team and
+/// derives the capacities again (the productivity lever of `tcsim savings` and of experiments).
+void raise_productivity(Scenario& s, double gain);
+
 struct SavingsOptions {
   bool quick = false;
   unsigned threads = 0;

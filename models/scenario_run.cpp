@@ -48,6 +48,7 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
   struct Replication {
     std::vector<MetricValue> metrics;
     std::vector<std::vector<double>> daily;
+    std::vector<std::vector<double>> delayed;
   };
   // Each replication is reduced to its metric values at once, so memory does not grow with
   // the replication's statistics, only with the number of metrics (and days, if kept).
@@ -56,12 +57,13 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
         const auto k = static_cast<std::uint64_t>(report.replication_ids[i]);
         Replication out;
         if (options.daily_series) {
-          DailyOccupancy daily(spec.stations.size());
+          DailySeries daily(spec);
           const sim::NetworkResult result = sim::simulate(spec, report.seed, k, &daily);
           daily.finish(result.end);
           out.metrics = collect_metrics(result, spec);
           append(out.metrics, collect_economics(result, spec, scenario));
-          out.daily = daily.days();
+          out.daily = daily.occupancy();
+          out.delayed = daily.delayed();
         } else {
           const sim::NetworkResult result = sim::simulate(spec, report.seed, k);
           out.metrics = collect_metrics(result, spec);
@@ -84,8 +86,10 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
     report.metrics.push_back(std::move(summary));
   }
   if (options.daily_series) {
-    for (Replication& r : per_replication)
+    for (Replication& r : per_replication) {
       report.daily.push_back(std::move(r.daily));
+      report.daily_delayed.push_back(std::move(r.delayed));
+    }
   }
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -18,7 +18,7 @@ struct RunOptions {
   unsigned threads = 1;                      // 0: one per core
   /// Run replication K alone (0-based), exactly as it runs among the others.
   std::optional<std::int64_t> only_replication;
-  /// Keep each replication's daily mean occupancy per setting.
+  /// Keep each replication's daily mean occupancy and delayed transfers per setting.
   bool daily_series = false;
 };
 
@@ -40,6 +40,8 @@ struct RunReport {
   std::vector<std::string> settings;  // names, in the order of the daily series' columns
   /// daily[k][d][s]: mean occupancy of setting s on day d in replication_ids[k]; if requested.
   std::vector<std::vector<std::vector<double>>> daily;
+  /// daily_delayed[k][d][s]: mean patients fit to move but still holding a place (if requested).
+  std::vector<std::vector<std::vector<double>>> daily_delayed;
   double wall_seconds = 0.0;
   std::uint64_t events = 0;  // over all replications
 

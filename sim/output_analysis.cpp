@@ -1,7 +1,9 @@
 #include "sim/output_analysis.hpp"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
+#include <vector>
 
 #include <boost/math/distributions/students_t.hpp>
 
@@ -35,6 +37,39 @@ Estimate estimate_mean(std::span<const double> values, double confidence) {
   e.sd = sd;
   e.half_width = t_critical(confidence, e.n - 1) * sd / std::sqrt(static_cast<double>(e.n));
   return e;
+}
+
+std::size_t mser5_truncation(std::span<const double> series) {
+  constexpr std::size_t kBatch = 5;
+  std::size_t length = 0;
+  while (length < series.size() && !std::isnan(series[length]))
+    ++length;
+  const std::size_t batches = length / kBatch;
+  if (batches < 2) return 0;
+  std::vector<double> z(batches, 0.0);
+  for (std::size_t b = 0; b < batches; ++b) {
+    for (std::size_t i = 0; i < kBatch; ++i)
+      z[b] += series[b * kBatch + i];
+    z[b] /= static_cast<double>(kBatch);
+  }
+  std::size_t best = 0;
+  double best_value = std::numeric_limits<double>::infinity();
+  for (std::size_t d = 0; d < batches / 2; ++d) {
+    const auto kept = static_cast<double>(batches - d);
+    double mean = 0.0;
+    for (std::size_t i = d; i < batches; ++i)
+      mean += z[i];
+    mean /= kept;
+    double squares = 0.0;
+    for (std::size_t i = d; i < batches; ++i)
+      squares += (z[i] - mean) * (z[i] - mean);
+    const double value = squares / (kept * kept);
+    if (value < best_value) {
+      best_value = value;
+      best = d;
+    }
+  }
+  return best * kBatch;
 }
 
 }  // namespace tcsim::sim

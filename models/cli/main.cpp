@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -15,6 +16,8 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
+#include "models/cli/batch_commands.hpp"
+#include "models/cli/cli_support.hpp"
 #include "models/config_error.hpp"
 #include "models/describe.hpp"
 #include "models/file_output.hpp"
@@ -31,32 +34,11 @@
 #include "models/stability.hpp"
 #include "models/trace_writer.hpp"
 #include "sim/network_simulation.hpp"
-#include "tcsim_git_commit.hpp"  // generated at build time: TCSIM_GIT_COMMIT
 
 namespace {
 
 using namespace tcsim;
-
-enum ExitCode : int { kOk = 0, kInternal = 1, kBadInput = 2, kRefused = 3, kStopped = 4 };
-
-/// An argument that is well-formed for CLI11 but unusable (e.g. an output folder that cannot be
-/// created); reported like bad input, before anything runs.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-/// Refused to run, e.g. an unstable scenario.
-struct Refused : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-std::string version_text() {
-  return fmt::format("tcsim {} (commit {})", TCSIM_VERSION, TCSIM_GIT_COMMIT);
-}
-
-void print(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
-}
+using namespace tcsim::cli;
 
 struct ScenarioArguments {
   std::string config;
@@ -65,18 +47,6 @@ struct ScenarioArguments {
   std::optional<std::string> model;
   std::optional<std::string> models_file;
 };
-
-/// The shipped integration models: installed with the binary (<prefix>/share/tcsim/configs, as
-/// configured), else in the source tree the binary was built from - never the working folder.
-std::string shipped_config(const std::string& name) {
-  std::error_code error;
-  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (!error) {
-    const std::filesystem::path installed = exe.parent_path() / TCSIM_CONFIGS_FROM_BIN / name;
-    if (std::filesystem::is_regular_file(installed, error)) return installed.string();
-  }
-  return (std::filesystem::path(TCSIM_SOURCE_DIR) / "configs" / name).string();
-}
 
 models::IntegrationModels load_models(const std::optional<std::string>& file) {
   return models::load_integration_models(file ? *file : shipped_config("integration_models.yaml"));
@@ -154,7 +124,12 @@ int run_command(const RunArguments& args) {
         "raise capacity, or run anyway with --allow-unstable",
         stability.unstable_settings()));
   }
-  (void)output_folder(args.out);
+  const bool to_results_file = args.out && is_results_file(*args.out);
+  if (to_results_file) {
+    check_new_results_file(*args.out);
+  } else {
+    (void)output_folder(args.out);
+  }
 
   if (args.trace) {
     // Fail now, not after every replication has run: can the trace be written there?
@@ -193,7 +168,9 @@ int run_command(const RunArguments& args) {
     models::observe_replication(scenario, report.seed, args.replication.value_or(0), trace);
     trace.finish();
   }
-  if (args.out) {
+  if (to_results_file) {
+    write_run_results(*args.out, scenario, report);
+  } else if (args.out) {
     const std::filesystem::path dir(*args.out);
     models::write_file_atomically((dir / "summary.csv").string(),
                                   models::format_summary_csv(report));
@@ -326,6 +303,9 @@ int describe_command(const ScenarioArguments& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A write beyond the file-size limit (ulimit -f) then fails with EFBIG, reported like any
+  // failed write, instead of killing tcsim before it can say what happened.
+  std::signal(SIGXFSZ, SIG_IGN);
   CLI::App app{
       "tcsim: discrete-event simulation of patient flow between acute hospitals and "
       "community health services"};
@@ -342,6 +322,8 @@ int main(int argc, char** argv) {
       "  tcsim describe configs/examples/area_esd.yaml\n"
       "  tcsim run configs/examples/area.yaml --model vertical_acute\n"
       "  tcsim compare configs/examples/area.yaml --models all\n"
+      "  tcsim batch configs/experiments/integration_models.yaml\n"
+      "  tcsim report results/integration_models.h5\n"
       "Exit codes: 0 ok, 1 internal failure, 2 bad input, 3 refused (unstable), 4 stopped "
       "(deadlock or patient limit).");
 
@@ -356,8 +338,10 @@ int main(int argc, char** argv) {
                    "Threads to spread replications over (0: one per core)")
       ->capture_default_str();
   run_cmd->add_flag("--json", run.json, "Print one JSON object instead of a table");
-  run_cmd->add_option("--out", run.out,
-                      "Also write summary.csv, replications.csv and daily_occupancy.csv here");
+  run_cmd->add_option(
+      "--out", run.out,
+      "Also write summary.csv, replications.csv and daily_occupancy.csv to this folder, or, "
+      "if it ends in .h5, a results file (docs/results-format.md)");
   run_cmd
       ->add_option("--rep", run.replication,
                    "Run replication K alone (numbered from 0), exactly as in a full run")
@@ -441,6 +425,41 @@ int main(int argc, char** argv) {
       "Examples:\n  tcsim savings\n  tcsim savings --quick\n"
       "  tcsim savings configs/england_2009.yaml --models direct_provision,vertical_acute");
 
+  BatchArguments batch;
+  CLI::App* batch_cmd = app.add_subcommand(
+      "batch",
+      "Run an experiment (design points x replications) on threads into an HDF5 results file "
+      "that survives a crash");
+  batch_cmd->add_option("experiment", batch.experiment, "Experiment YAML file")->required();
+  batch_cmd->add_option("--out", batch.out, "Results file (overrides the experiment's output:)");
+  batch_cmd->add_option("--threads", batch.threads, "Threads (0: one per core)")
+      ->capture_default_str();
+  batch_cmd->add_flag("--resume", batch.resume,
+                      "Continue an interrupted run: only the tasks not yet saved are run");
+  batch_cmd->add_flag("--quiet", batch.quiet, "No progress line");
+  batch_cmd->footer(
+      "Examples:\n  tcsim batch configs/experiments/integration_models.yaml\n"
+      "  tcsim batch configs/experiments/integration_models.yaml --resume\n"
+      "  tcsim batch my_experiment.yaml --out results/mine.h5 --threads 2");
+
+  ReportArguments report;
+  CLI::App* report_cmd =
+      app.add_subcommand("report", "Tables (markdown, CSV) and plots (PNG) from a results file");
+  report_cmd->add_option("results", report.results, "Results file (.h5)")->required();
+  report_cmd->add_option("--baseline", report.baseline,
+                         "Design point to compare with (default: the first)");
+  report_cmd->add_option("--out", report.out, "Folder for the report (default: RESULTS_report/)");
+  report_cmd
+      ->add_option("--precision", report.precision,
+                   "Target CI half-width relative to the mean, for replications needed")
+      ->check(CLI::Range(1e-6, 10.0))
+      ->capture_default_str();
+  report_cmd->add_flag("--no-plots", report.no_plots, "Tables only");
+  report_cmd->footer(
+      "Examples:\n  tcsim report results/integration_models.h5\n"
+      "  tcsim report results/integration_models.h5 --baseline 'direct_provision, "
+      "productivity_gain=0' --out results/report");
+
   CLI::App* schema_cmd = app.add_subcommand("schema", "Print the scenario format");
 
   try {
@@ -455,6 +474,8 @@ int main(int argc, char** argv) {
     if (check_cmd->parsed()) return check_command(check);
     if (compare_cmd->parsed()) return compare_command(compare);
     if (savings_cmd->parsed()) return savings_command(savings);
+    if (batch_cmd->parsed()) return batch_command(batch);
+    if (report_cmd->parsed()) return report_command(report);
     if (describe_cmd->parsed()) return describe_command(describe);
     if (schema_cmd->parsed()) {
       print(models::scenario_schema());

@@ -1,0 +1,371 @@
+#include "models/batch_run.hpp"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <exception>
+#include <filesystem>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "models/costing.hpp"
+#include "models/daily_series.hpp"
+#include "models/metrics.hpp"
+#include "models/network_builder.hpp"
+#include "models/results_file.hpp"
+#include "models/results_journal.hpp"
+#include "models/stability.hpp"
+#include "sim/network_simulation.hpp"
+
+namespace tcsim::models {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+/// What a journal or results file must match to be continued: the same texts and version.
+struct Identity {
+  std::string version;
+  std::string experiment;
+  std::string scenario;
+  std::string models;
+
+  [[nodiscard]] std::string text() const {
+    return fmt::format("version: {}\n--- experiment\n{}\n--- scenario\n{}\n--- models\n{}", version,
+                       experiment, scenario, models);
+  }
+  /// What differs from `other`, or "" if nothing.
+  [[nodiscard]] std::string difference(const Identity& other) const {
+    if (experiment != other.experiment) return "the experiment file has changed";
+    if (scenario != other.scenario) return "the base scenario file has changed";
+    if (models != other.models) return "the integration models file has changed";
+    if (version != other.version) {
+      return fmt::format("it was written by {}, this is {}", other.version, version);
+    }
+    return "";
+  }
+};
+
+Identity parse_identity(const std::string& text) {
+  Identity id;
+  const auto section = [&text](const std::string& head, const std::string& next) {
+    const auto from = text.find(head);
+    if (from == std::string::npos) return std::string{};
+    const auto start = from + head.size();
+    const auto end = next.empty() ? text.size() : text.find(next, start);
+    return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  };
+  const auto line_end = text.find('\n');
+  if (text.starts_with("version: ") && line_end != std::string::npos)
+    id.version = text.substr(9, line_end - 9);
+  id.experiment = section("\n--- experiment\n", "\n--- scenario\n");
+  id.scenario = section("\n--- scenario\n", "\n--- models\n");
+  id.models = section("\n--- models\n", "");
+  return id;
+}
+
+/// One design point, ready to simulate.
+struct PreparedPoint {
+  sim::NetworkSpec spec;
+  Scenario scenario;
+};
+
+std::vector<PreparedPoint> prepare(const Experiment& e, const IntegrationModels* models) {
+  std::vector<PreparedPoint> points;
+  for (std::size_t i = 0; i < e.points.size(); ++i) {
+    Scenario s = design_point_scenario(e, i, models);
+    if (!e.allow_unstable) {
+      const StabilityReport stability = analyse_stability(s);
+      if (!stability.stable()) {
+        throw BatchRefused(fmt::format(
+            "design point '{}' is unstable: {} (set allow_unstable: true to run it anyway)",
+            e.points[i].name, stability.unstable_settings()));
+      }
+    }
+    sim::NetworkSpec spec = build_network(s);
+    sim::validate(spec);
+    points.push_back(PreparedPoint{std::move(spec), std::move(s)});
+  }
+  if (e.time_series) {
+    for (const PreparedPoint& p : points) {
+      if (p.scenario.settings.size() != points.front().scenario.settings.size()) {
+        throw BatchRefused(
+            "time_series: every design point must have the same settings (a factor changes them)");
+      }
+    }
+  }
+  return points;
+}
+
+TaskResult run_task(const Experiment& e, const PreparedPoint& p, std::int64_t point,
+                    std::int64_t replication, std::uint64_t& events) {
+  TaskResult task;
+  task.design_point = point;
+  task.replication = replication;
+  const auto k = static_cast<std::uint64_t>(replication);
+  std::vector<MetricValue> all;
+  const auto collect = [&](const sim::NetworkResult& result) {
+    all = collect_metrics(result, p.spec);
+    std::vector<MetricValue> money = collect_economics(result, p.spec, p.scenario);
+    all.insert(all.end(), std::make_move_iterator(money.begin()),
+               std::make_move_iterator(money.end()));
+  };
+  if (e.time_series) {
+    DailySeries daily(p.spec);
+    const sim::NetworkResult result = sim::simulate(p.spec, e.seed, k, &daily);
+    daily.finish(result.end);
+    collect(result);
+    task.occupancy = daily.occupancy();
+    task.delayed = daily.delayed();
+  } else {
+    collect(sim::simulate(p.spec, e.seed, k));
+  }
+  for (MetricValue& m : all) {
+    if (m.scope == "system" && m.name == "events") events = static_cast<std::uint64_t>(m.value);
+    if (metric_selected(e, m.scope + "." + m.name)) task.metrics.push_back(std::move(m));
+  }
+  return task;
+}
+
+ResultsMetadata metadata(const Experiment& e, const std::vector<PreparedPoint>& points,
+                         const std::string& version) {
+  ResultsMetadata m;
+  m.tcsim_version = version;
+  m.experiment_name = e.name;
+  m.design_kind = design_kind_name(e.design);
+  m.experiment_text = e.text;
+  m.scenario_text = e.scenario_text;
+  m.models_text = e.models_text;
+  m.seed = e.seed;
+  m.replications = e.replications;
+  for (const DesignPoint& p : e.points) {
+    m.point_names.push_back(p.name);
+    m.point_models.push_back(p.model);
+  }
+  for (std::size_t f = 0; f < e.factors.size(); ++f) {
+    m.factor_names.push_back(e.factors[f].path);
+    m.factor_values.emplace_back();
+    for (const DesignPoint& p : e.points)
+      m.factor_values.back().push_back(p.values[f]);
+  }
+  if (e.time_series && !points.empty()) {
+    for (const Setting& s : points.front().scenario.settings) {
+      m.settings.push_back(s.name);
+      m.services.push_back(s.service);
+    }
+  }
+  return m;
+}
+
+/// Completed tasks handed from the workers to the thread that writes them.
+class Outbox {
+ public:
+  void put(TaskResult t) {
+    {
+      const std::lock_guard lock(mutex_);
+      pending_.push_back(std::move(t));
+    }
+    ready_.notify_one();
+  }
+  void fail(std::exception_ptr e) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (!failure_) failure_ = std::move(e);
+    }
+    ready_.notify_one();
+  }
+  void finish_worker() {
+    {
+      const std::lock_guard lock(mutex_);
+      ++finished_workers_;
+    }
+    ready_.notify_one();
+  }
+  /// Waits until `deadline` or until every worker has finished; returns what is pending.
+  std::vector<TaskResult> take(Clock::time_point deadline, unsigned workers, bool& all_finished,
+                               std::exception_ptr& failure) {
+    std::unique_lock lock(mutex_);
+    ready_.wait_until(lock, deadline, [&] { return finished_workers_ == workers; });
+    all_finished = finished_workers_ == workers;
+    failure = failure_;
+    return std::exchange(pending_, {});
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::vector<TaskResult> pending_;
+  std::exception_ptr failure_;
+  unsigned finished_workers_ = 0;
+};
+
+}  // namespace
+
+BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
+                       const BatchOptions& options) {
+  const auto start = Clock::now();
+  BatchSummary summary;
+  summary.tasks_total = e.tasks();
+  const Identity identity{options.version, e.text, e.scenario_text, e.models_text};
+  const bool writing = !options.output.empty();
+  const std::string journal_path = options.output + ".journal";
+  namespace fs = std::filesystem;
+
+  // What earlier runs left: a journal to continue, or a finished file.
+  std::set<std::pair<std::int64_t, std::int64_t>> done;
+  std::optional<JournalContents> earlier;
+  if (writing) {
+    const bool has_file = fs::exists(options.output);
+    const bool has_journal = fs::exists(journal_path);
+    if (!options.resume && (has_file || has_journal)) {
+      throw BatchRefused(fmt::format(
+          "'{}' already exists; add --resume to continue that run, or choose another --out",
+          has_journal ? journal_path : options.output));
+    }
+    if (has_journal) {
+      earlier = read_journal(journal_path);
+      const std::string why = identity.difference(parse_identity(earlier->identity));
+      if (!why.empty()) {
+        throw BatchRefused(
+            fmt::format("cannot resume from '{}': {}; run to another --out", journal_path, why));
+      }
+      for (const TaskResult& t : earlier->tasks)
+        done.emplace(t.design_point, t.replication);
+    } else if (has_file) {
+      const ResultsFile file = read_results_file(options.output);
+      const Identity found{file.meta.tcsim_version, file.meta.experiment_text,
+                           file.meta.scenario_text, file.meta.models_text};
+      const std::string why = identity.difference(found);
+      if (!why.empty()) {
+        throw BatchRefused(
+            fmt::format("cannot resume '{}': {}; run to another --out", options.output, why));
+      }
+      if (!file.complete) {
+        throw BatchRefused(
+            fmt::format("'{}' is incomplete and its journal '{}' is gone; run to another --out",
+                        options.output, journal_path));
+      }
+      summary.already_complete = true;
+      summary.tasks_from_journal = summary.tasks_total;
+      summary.wall_seconds = seconds_since(start);
+      return summary;
+    }
+  }
+
+  const std::vector<PreparedPoint> points = prepare(e, models);
+  // Replication-major order: an interrupted run has some replications of every design point.
+  std::vector<std::pair<std::int64_t, std::int64_t>> todo;
+  for (std::int64_t r = 0; r < e.replications; ++r) {
+    for (std::int64_t p = 0; p < static_cast<std::int64_t>(e.points.size()); ++p) {
+      if (!done.count({p, r})) todo.emplace_back(p, r);
+    }
+  }
+  summary.tasks_from_journal = summary.tasks_total - static_cast<std::int64_t>(todo.size());
+
+  std::optional<JournalWriter> journal;
+  if (writing) {
+    const auto write_start = Clock::now();
+    if (earlier) {
+      journal.emplace(JournalWriter::resume(journal_path, *earlier));
+    } else {
+      journal.emplace(JournalWriter::create(journal_path, identity.text()));
+    }
+    summary.write_seconds += seconds_since(write_start);
+  }
+  earlier.reset();  // its tasks are read again from the journal at the end
+
+  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+  threads = static_cast<unsigned>(
+      std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(todo.size(), 1)));
+  Outbox outbox;
+  std::atomic<std::size_t> next{0};
+  std::atomic<std::uint64_t> events{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> pool;
+  for (unsigned w = 0; w < threads; ++w) {
+    pool.emplace_back([&] {
+      for (std::size_t i = next++; i < todo.size() && !stop; i = next++) {
+        try {
+          std::uint64_t task_events = 0;
+          outbox.put(run_task(e, points[static_cast<std::size_t>(todo[i].first)], todo[i].first,
+                              todo[i].second, task_events));
+          events += task_events;
+        } catch (...) {
+          outbox.fail(std::current_exception());
+          stop = true;
+        }
+      }
+      outbox.finish_worker();
+    });
+  }
+
+  // This thread writes: every flush appends what is pending to the journal and syncs it.
+  std::exception_ptr failure;
+  const auto run_start = Clock::now();
+  auto last_progress = Clock::time_point{};
+  const auto flush_every = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(options.flush_seconds));
+  const auto progress_every = std::chrono::milliseconds(500);
+  try {
+    bool all_finished = false;
+    while (!all_finished) {
+      const auto deadline = Clock::now() + (options.on_progress ? std::min<Clock::duration>(
+                                                                      flush_every, progress_every)
+                                                                : flush_every);
+      std::exception_ptr worker_failure;
+      std::vector<TaskResult> batch = outbox.take(deadline, threads, all_finished, worker_failure);
+      summary.tasks_run += static_cast<std::int64_t>(batch.size());
+      if (journal && !batch.empty()) {
+        const auto write_start = Clock::now();
+        journal->append(batch);
+        summary.write_seconds += seconds_since(write_start);
+      }
+      if (worker_failure) {
+        failure = worker_failure;
+        break;
+      }
+      if (options.on_progress && (all_finished || Clock::now() - last_progress >= progress_every)) {
+        last_progress = Clock::now();
+        BatchProgress p;
+        p.done = summary.tasks_from_journal + summary.tasks_run;
+        p.total = summary.tasks_total;
+        const double elapsed = seconds_since(run_start);
+        p.runs_per_second = elapsed > 0 ? static_cast<double>(summary.tasks_run) / elapsed : 0.0;
+        p.seconds_left =
+            p.runs_per_second > 0 ? static_cast<double>(p.total - p.done) / p.runs_per_second : 0.0;
+        options.on_progress(p);
+      }
+    }
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  stop = true;
+  for (std::thread& t : pool)
+    t.join();
+  if (failure) std::rethrow_exception(failure);
+  summary.events = events;
+
+  if (writing) {
+    const auto write_start = Clock::now();
+    journal.reset();
+    JournalContents all = read_journal(journal_path);
+    write_results_file(options.output, metadata(e, points, options.version),
+                       tabulate(std::move(all.tasks), points.front().scenario.settings.size()));
+    fs::remove(journal_path);  // the results file now holds everything it had
+    summary.write_seconds += seconds_since(write_start);
+  }
+  summary.wall_seconds = seconds_since(start);
+  return summary;
+}
+
+}  // namespace tcsim::models

@@ -1,0 +1,57 @@
+#pragma once
+// Runs an experiment's tasks (design point x replication) on a pool of threads and keeps what
+// they produce safe: completed tasks go to the journal (models/results_journal.hpp) at every
+// flush; when all are done the results file is built from the journal (results_file.hpp). Each
+// task's random numbers depend only on (master seed, replication, purpose), so the results are
+// the same whatever the thread count, the order or a resume - and design points share streams
+// (common random numbers).
+
+#include <cstdint>
+#include <functional>
+#include <stdexcept>
+#include <string>
+
+#include "models/experiment.hpp"
+#include "models/integration_model.hpp"
+
+namespace tcsim::models {
+
+/// The batch would overwrite or mix results (an existing file without resume, or a journal of
+/// another experiment): nothing was run or written.
+struct BatchRefused : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct BatchProgress {
+  std::int64_t done = 0;  // tasks completed, the journal's earlier ones included
+  std::int64_t total = 0;
+  double runs_per_second = 0.0;  // of this run's tasks
+  double seconds_left = 0.0;
+};
+
+struct BatchOptions {
+  std::string output;    // results file; "" runs without writing anything (for benchmarks)
+  unsigned threads = 0;  // 0: one per core
+  bool resume = false;
+  std::string version;         // tcsim version, recorded and checked on resume
+  double flush_seconds = 2.0;  // the longest a completed task waits to reach the journal
+  std::function<void(const BatchProgress&)> on_progress;  // called from the calling thread
+};
+
+struct BatchSummary {
+  std::int64_t tasks_total = 0;
+  std::int64_t tasks_from_journal = 0;  // completed by an earlier, interrupted run
+  std::int64_t tasks_run = 0;
+  bool already_complete = false;  // --resume of a finished file: nothing to do
+  std::uint64_t events = 0;       // over the tasks run now
+  double wall_seconds = 0.0;
+  double write_seconds = 0.0;  // journal appends and building the results file
+};
+
+/// Runs the missing tasks. Throws BatchRefused (exit 3), JournalError or std::runtime_error
+/// (an unwritable path or failed write: every task flushed before is kept for --resume), or
+/// sim::SimulationStopped.
+BatchSummary run_batch(const Experiment& experiment, const IntegrationModels* models,
+                       const BatchOptions& options);
+
+}  // namespace tcsim::models

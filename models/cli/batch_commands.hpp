@@ -1,0 +1,40 @@
+#pragma once
+// `tcsim batch` (an experiment's tasks on threads, into an HDF5 results file that survives a
+// crash), `tcsim report` (tables and plots from a results file) and `tcsim run --out FILE.h5`.
+
+#include <optional>
+#include <string>
+
+#include "models/scenario.hpp"
+#include "models/scenario_run.hpp"
+
+namespace tcsim::cli {
+
+struct BatchArguments {
+  std::string experiment;
+  std::optional<std::string> out;
+  unsigned threads = 0;
+  bool resume = false;
+  bool quiet = false;
+};
+
+struct ReportArguments {
+  std::string results;
+  std::optional<std::string> baseline;
+  std::optional<std::string> out;
+  double precision = 0.05;
+  bool no_plots = false;
+};
+
+int batch_command(const BatchArguments& args);
+int report_command(const ReportArguments& args);
+
+/// True when `--out` names a results file rather than a folder.
+[[nodiscard]] bool is_results_file(const std::string& out);
+/// Refuses (exit 3) if `path` exists and checks its folder can be written, before a run.
+void check_new_results_file(const std::string& path);
+/// Writes a `tcsim run` as a results file: one design point, the run's replications.
+void write_run_results(const std::string& path, const models::Scenario& scenario,
+                       const models::RunReport& report);
+
+}  // namespace tcsim::cli

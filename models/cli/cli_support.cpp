@@ -1,0 +1,43 @@
+#include "models/cli/cli_support.hpp"
+
+#include <cstdio>
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "tcsim_git_commit.hpp"  // generated at build time: TCSIM_GIT_COMMIT
+
+namespace tcsim::cli {
+namespace {
+
+/// `relative` below the installed configs folder, if this binary is installed with it.
+std::filesystem::path installed(const std::filesystem::path& relative) {
+  std::error_code error;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) return {};
+  const std::filesystem::path path =
+      (exe.parent_path() / TCSIM_CONFIGS_FROM_BIN / relative).lexically_normal();
+  return std::filesystem::is_regular_file(path, error) ? path : std::filesystem::path{};
+}
+
+}  // namespace
+
+std::string version_text() {
+  return fmt::format("tcsim {} (commit {})", TCSIM_VERSION, TCSIM_GIT_COMMIT);
+}
+
+void print(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+std::string shipped_config(const std::string& name) {
+  if (auto path = installed(name); !path.empty()) return path.string();
+  return (std::filesystem::path(TCSIM_SOURCE_DIR) / "configs" / name).string();
+}
+
+std::string shipped_plot_script() {
+  if (auto path = installed("../plot_results.py"); !path.empty()) return path.string();
+  return (std::filesystem::path(TCSIM_SOURCE_DIR) / "models" / "plot_results.py").string();
+}
+
+}  // namespace tcsim::cli

@@ -1,0 +1,37 @@
+#pragma once
+// What every tcsim command shares: exit codes (docs/cli.md), the errors that map to them, and
+// where the files shipped with tcsim are found.
+
+#include <stdexcept>
+#include <string>
+
+namespace tcsim::cli {
+
+enum ExitCode : int { kOk = 0, kInternal = 1, kBadInput = 2, kRefused = 3, kStopped = 4 };
+
+/// An argument that is well-formed for CLI11 but unusable (e.g. an output folder that cannot be
+/// created); reported like bad input, before anything runs.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Refused to run, e.g. an unstable scenario or a results file that exists.
+struct Refused : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// "tcsim 0.1.0 (commit abc1234)": recorded in results files and checked on --resume.
+[[nodiscard]] std::string version_text();
+
+void print(const std::string& text);
+
+/// A shipped config (e.g. "integration_models.yaml"): installed with the binary
+/// (<prefix>/share/tcsim/configs, as configured), else in the source tree the binary was built
+/// from - never the working folder.
+[[nodiscard]] std::string shipped_config(const std::string& name);
+
+/// The report's plotting script, found the same way (share/tcsim/plot_results.py or the source
+/// tree's models/plot_results.py).
+[[nodiscard]] std::string shipped_plot_script();
+
+}  // namespace tcsim::cli

@@ -1,0 +1,75 @@
+#pragma once
+// The results file (HDF5; layout in docs/results-format.md): configuration texts, seed and
+// version, the design, one summary row per task and, if kept, daily series. This file and its
+// .cpp are the only code that touches HDF5. A file is written to "<path>.tmp", synced and renamed
+// over <path>, so a reader sees no file or a complete one - never half of one.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/task_result.hpp"
+
+namespace tcsim::models {
+
+struct ResultsMetadata {
+  std::string tcsim_version;
+  std::string experiment_name;
+  std::string design_kind;  // grid, lhs, psa or single
+  std::string experiment_text;
+  std::string scenario_text;
+  std::string models_text;  // "" when no integration models are used
+  std::uint64_t seed = 0;
+  std::int64_t replications = 0;
+  std::vector<std::string> point_names;  // design points, in design order
+  std::vector<std::string> point_models;
+  std::vector<std::string> factor_names;
+  std::vector<std::vector<double>> factor_values;  // [factor][design point]
+  std::vector<std::string> settings;               // time-series columns (empty: no series)
+  std::vector<std::string> services;
+  [[nodiscard]] std::int64_t tasks_expected() const {
+    return static_cast<std::int64_t>(point_names.size()) * replications;
+  }
+};
+
+struct MetricColumn {
+  std::string scope;
+  std::string name;
+  std::string unit;
+  std::vector<double> values;  // one per row
+  [[nodiscard]] std::string key() const { return scope + "." + name; }
+};
+
+/// The rows of a results file: sorted by (design point, replication), one per task.
+struct ResultsTable {
+  std::vector<std::int64_t> design_point;
+  std::vector<std::int64_t> replication;
+  std::vector<MetricColumn> metrics;  // in order of first appearance along the rows
+  std::size_t days = 0;               // of the series (0: none)
+  std::size_t settings = 0;
+  std::vector<double> occupancy;  // [row][day][setting], flattened; NaN-padded
+  std::vector<double> delayed;
+
+  [[nodiscard]] std::size_t rows() const { return design_point.size(); }
+  [[nodiscard]] const MetricColumn* find(const std::string& key) const;
+};
+
+/// Sorts the tasks by (design point, replication) and lays them out as columns. A task repeated
+/// (the same design point and replication) keeps its first copy.
+[[nodiscard]] ResultsTable tabulate(std::vector<TaskResult> tasks, std::size_t settings);
+
+/// Writes the file atomically (temporary file, fsync, rename); throws std::runtime_error naming
+/// the path and the cause, leaving any existing file at `path` as it was.
+void write_results_file(const std::string& path, const ResultsMetadata& meta,
+                        const ResultsTable& table);
+
+struct ResultsFile {
+  ResultsMetadata meta;
+  ResultsTable table;
+  bool complete = false;
+};
+
+/// Reads a results file written by write_results_file (or by hand in the same layout).
+[[nodiscard]] ResultsFile read_results_file(const std::string& path);
+
+}  // namespace tcsim::models

@@ -1,0 +1,272 @@
+#include "models/results_journal.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include <fmt/format.h>
+
+namespace tcsim::models {
+namespace {
+
+constexpr char kMagic[] = "TCSIM-JOURNAL-1\n";
+constexpr std::size_t kMagicLength = sizeof(kMagic) - 1;
+enum Kind : std::uint32_t { kIdentity = 0, kMetricName = 1, kTask = 2 };
+
+std::uint64_t fnv1a(std::uint32_t kind, const char* data, std::size_t size) {
+  std::uint64_t h = 14695981039346656037ull ^ kind;
+  for (std::size_t i = 0; i < size; ++i) {
+    h ^= static_cast<unsigned char>(data[i]);
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+template <class T>
+void put(std::string& out, T value) {
+  out.append(reinterpret_cast<const char*>(&value), sizeof value);
+}
+
+void put_text(std::string& out, const std::string& text) {
+  put(out, static_cast<std::uint32_t>(text.size()));
+  out += text;
+}
+
+void put_record(std::string& out, Kind kind, const std::string& payload) {
+  put(out, static_cast<std::uint32_t>(kind));
+  put(out, static_cast<std::uint64_t>(payload.size()));
+  out += payload;
+  put(out, fnv1a(kind, payload.data(), payload.size()));
+}
+
+/// Reads fixed-size values from a byte range; `ok` turns false on running past its end.
+struct Reader {
+  const char* at;
+  const char* end;
+  bool ok = true;
+
+  template <class T>
+  T get() {
+    T value{};
+    if (static_cast<std::size_t>(end - at) < sizeof value) {
+      ok = false;
+      return value;
+    }
+    std::memcpy(&value, at, sizeof value);
+    at += sizeof value;
+    return value;
+  }
+  std::string text() {
+    const auto n = get<std::uint32_t>();
+    if (!ok || static_cast<std::size_t>(end - at) < n) {
+      ok = false;
+      return {};
+    }
+    std::string s(at, n);
+    at += n;
+    return s;
+  }
+};
+
+std::string system_error(const std::string& what, const std::string& path) {
+  return fmt::format("{} '{}': {}", what, path, std::strerror(errno));
+}
+
+void write_all(int fd, const std::string& data, const std::string& path) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) throw JournalError(system_error("cannot write the journal", path));
+    done += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0) throw JournalError(system_error("cannot sync the journal", path));
+}
+
+/// Makes a new directory entry durable, so a crash cannot lose the file just created.
+void sync_directory_of(const std::string& path) {
+  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  (void)::fsync(fd);
+  ::close(fd);
+}
+
+TaskResult read_task(Reader& r, const std::vector<MetricValue>& names, bool& ok) {
+  TaskResult t;
+  t.design_point = r.get<std::int64_t>();
+  t.replication = r.get<std::int64_t>();
+  const auto n = r.get<std::uint32_t>();
+  for (std::uint32_t i = 0; i < n && r.ok; ++i) {
+    const auto id = r.get<std::uint32_t>();
+    const auto value = r.get<double>();
+    if (id >= names.size()) {
+      ok = false;
+      return t;
+    }
+    MetricValue m = names[id];
+    m.value = value;
+    t.metrics.push_back(std::move(m));
+  }
+  const auto days = r.get<std::uint32_t>();
+  const auto settings = r.get<std::uint32_t>();
+  for (auto* series : {&t.occupancy, &t.delayed}) {
+    if (!r.ok ||
+        static_cast<std::size_t>(r.end - r.at) < std::size_t{days} * settings * sizeof(double)) {
+      ok = false;
+      return t;
+    }
+    series->assign(days, std::vector<double>(settings));
+    for (auto& day : *series)
+      for (double& v : day)
+        v = r.get<double>();
+  }
+  ok = r.ok;
+  return t;
+}
+
+}  // namespace
+
+JournalContents read_journal(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw JournalError(system_error("cannot read the journal", path));
+  const std::string data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  if (data.compare(0, kMagicLength, kMagic) != 0)
+    throw JournalError(fmt::format("'{}' is not a tcsim journal", path));
+
+  JournalContents contents;
+  Reader file{data.data() + kMagicLength, data.data() + data.size()};
+  bool has_identity = false;
+  while (file.at < file.end) {
+    Reader record = file;
+    const auto kind = record.get<std::uint32_t>();
+    const auto length = record.get<std::uint64_t>();
+    if (!record.ok || static_cast<std::uint64_t>(record.end - record.at) < length + 8) break;
+    const char* payload = record.at;
+    record.at += length;
+    if (record.get<std::uint64_t>() != fnv1a(kind, payload, length)) break;
+    Reader body{payload, payload + length};
+    bool ok = true;
+    if (kind == kIdentity && !has_identity) {
+      contents.identity = std::string(payload, length);
+      has_identity = true;
+    } else if (kind == kMetricName && has_identity) {
+      const auto id = body.get<std::uint32_t>();
+      MetricValue m;
+      m.scope = body.text();
+      m.name = body.text();
+      m.unit = body.text();
+      ok = body.ok && id == contents.metric_names.size();
+      if (ok) contents.metric_names.push_back(std::move(m));
+    } else if (kind == kTask && has_identity) {
+      TaskResult t = read_task(body, contents.metric_names, ok);
+      if (ok) contents.tasks.push_back(std::move(t));
+    } else {
+      ok = false;
+    }
+    if (!ok) break;
+    file.at = record.at;
+  }
+  if (!has_identity) throw JournalError(fmt::format("'{}' has no readable header", path));
+  contents.intact_bytes = static_cast<std::uint64_t>(file.at - data.data());
+  contents.dropped_bytes = data.size() - contents.intact_bytes;
+  return contents;
+}
+
+JournalWriter::JournalWriter(std::string path, int fd, std::uint64_t length)
+    : path_(std::move(path)), fd_(fd), length_(length) {}
+
+JournalWriter::JournalWriter(JournalWriter&& other) noexcept
+    : path_(std::move(other.path_)),
+      fd_(other.fd_),
+      length_(other.length_),
+      metric_ids_(std::move(other.metric_ids_)) {
+  other.fd_ = -1;
+}
+
+JournalWriter::~JournalWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+JournalWriter JournalWriter::create(const std::string& path, const std::string& identity) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) throw JournalError(system_error("cannot create the journal", path));
+  JournalWriter writer(path, fd, 0);
+  std::string header(kMagic, kMagicLength);
+  put_record(header, kIdentity, identity);
+  write_all(fd, header, path);
+  sync_directory_of(path);
+  writer.length_ = header.size();
+  return writer;
+}
+
+JournalWriter JournalWriter::resume(const std::string& path, const JournalContents& contents) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) throw JournalError(system_error("cannot open the journal", path));
+  JournalWriter writer(path, fd, contents.intact_bytes);
+  if (contents.dropped_bytes > 0 &&
+      ::ftruncate(fd, static_cast<off_t>(contents.intact_bytes)) != 0) {
+    throw JournalError(system_error("cannot cut the torn end off the journal", path));
+  }
+  for (std::uint32_t id = 0; id < contents.metric_names.size(); ++id) {
+    const MetricValue& m = contents.metric_names[id];
+    writer.metric_ids_.emplace(std::make_tuple(m.scope, m.name), id);
+  }
+  return writer;
+}
+
+std::uint32_t JournalWriter::metric_id(const MetricValue& m, std::string& buffer) {
+  const auto key = std::make_tuple(m.scope, m.name);
+  const auto it = metric_ids_.find(key);
+  if (it != metric_ids_.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(metric_ids_.size());
+  std::string payload;
+  put(payload, id);
+  put_text(payload, m.scope);
+  put_text(payload, m.name);
+  put_text(payload, m.unit);
+  put_record(buffer, kMetricName, payload);
+  metric_ids_.emplace(key, id);
+  return id;
+}
+
+void JournalWriter::append(const std::vector<TaskResult>& tasks) {
+  if (tasks.empty()) return;
+  const auto ids_before = metric_ids_;
+  std::string buffer;
+  for (const TaskResult& t : tasks) {
+    std::string payload;
+    put(payload, t.design_point);
+    put(payload, t.replication);
+    put(payload, static_cast<std::uint32_t>(t.metrics.size()));
+    for (const MetricValue& m : t.metrics) {
+      put(payload, metric_id(m, buffer));
+      put(payload, m.value);
+    }
+    const auto days = static_cast<std::uint32_t>(t.occupancy.size());
+    const auto settings = static_cast<std::uint32_t>(days ? t.occupancy.front().size() : 0);
+    put(payload, days);
+    put(payload, settings);
+    for (const auto* series : {&t.occupancy, &t.delayed}) {
+      for (const auto& day : *series)
+        payload.append(reinterpret_cast<const char*>(day.data()), day.size() * sizeof(double));
+    }
+    put_record(buffer, kTask, payload);
+  }
+  try {
+    write_all(fd_, buffer, path_);
+  } catch (const JournalError&) {
+    // Leave the journal as it was after the last good flush, and forget names not recorded.
+    (void)::ftruncate(fd_, static_cast<off_t>(length_));
+    metric_ids_ = ids_before;
+    throw;
+  }
+  length_ += buffer.size();
+}
+
+}  // namespace tcsim::models

@@ -245,7 +245,22 @@ Experiment load_experiment(const std::string& path, const std::string& default_m
       e.points.push_back(DesignPoint{point_name(e, model, settings[j], j), model, settings[j]});
   }
 
-  // Every design point must load: a bad path or value is reported at its factor's entry.
+  // Each factor alone must load (a bad path or value is reported at its entry), then every
+  // design point (a combination that does not fit is reported at factors:).
+  if (auto factors = root.find("factors")) {
+    for (std::size_t f = 0; f < e.factors.size(); ++f) {
+      if (e.factors[f].path == kProductivityGainFactor) continue;
+      for (const DesignPoint& p : e.points) {
+        try {
+          (void)parse_scenario(e.scenario_text, e.scenario_file,
+                               {{e.factors[f].path, value_text(p.values[f])}});
+        } catch (const ConfigError& error) {
+          factors->fail_at_key(e.factors[f].path,
+                               fmt::format("at {}: {}", value_text(p.values[f]), error.what()));
+        }
+      }
+    }
+  }
   for (std::size_t i = 0; i < e.points.size(); ++i) {
     try {
       (void)design_point_scenario(e, i, models ? &*models : nullptr);

@@ -359,8 +359,13 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
     const auto write_start = Clock::now();
     journal.reset();
     JournalContents all = read_journal(journal_path);
-    write_results_file(options.output, metadata(e, points, options.version),
-                       tabulate(std::move(all.tasks), points.front().scenario.settings.size()));
+    try {
+      write_results_file(options.output, metadata(e, points, options.version),
+                         tabulate(std::move(all.tasks), points.front().scenario.settings.size()));
+    } catch (const std::runtime_error& error) {
+      throw JournalError(
+          fmt::format("{} - the journal '{}' still holds every task", error.what(), journal_path));
+    }
     fs::remove(journal_path);  // the results file now holds everything it had
     summary.write_seconds += seconds_since(write_start);
   }

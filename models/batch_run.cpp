@@ -233,7 +233,17 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
           has_journal ? journal_path : options.output));
     }
     if (has_journal) {
-      earlier = read_journal(journal_path);
+      try {
+        earlier = read_journal(journal_path);
+      } catch (const JournalError& error) {
+        throw BatchRefused(error.what());  // not ours to continue or overwrite
+      }
+    }
+    if (earlier && earlier->header_torn) {
+      // Killed before its header was written: it holds no task, so start afresh.
+      fs::remove(journal_path);
+      earlier.reset();
+    } else if (earlier) {
       const std::string why = identity.difference(parse_identity(earlier->identity));
       if (!why.empty()) {
         throw BatchRefused(

@@ -320,7 +320,16 @@ def savings_layout(rows):
 def plot_savings(results, rows, baseline_row, out_dir, suffix):
     """Bar chart of each design point's saving against the baseline, grouped by model."""
     if not rows:
-        raise PlotError(f"{os.path.join(out_dir, 'savings.csv')}: no rows")
+        # A scenario without costs (e.g. a reference model) has nothing to save: say so in the
+        # figure rather than leave the reader without it or stop the other plots.
+        fig, ax = plt.subplots(figsize=(9, 4))
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, "No savings: the results have no cost metric\n"
+                "(area.cost_per_year comes from a scenario with costs)", ha="center",
+                va="center", fontsize=13, transform=ax.transAxes)
+        ax.set_title(titled("Saving against the baseline by integration model", suffix))
+        save(fig, out_dir, "savings_by_model.png")
+        return
     metric = rows[0]["metric"]
     units = results.units.get(metric, results.units.get(metric.replace("/", "_"), ""))
     scale, shown_units = money_scale(units)
@@ -519,7 +528,8 @@ def plot_tornado(rows, out_dir, suffix):
     if not rows:
         fig, ax = plt.subplots(figsize=(9, 4))
         ax.set_axis_off()
-        ax.text(0.5, 0.5, "No numeric factor varies in this experiment", ha="center",
+        ax.text(0.5, 0.5, "No tornado: no numeric factor varies in this experiment,\n"
+                "or the results have no cost metric to measure the factors by", ha="center",
                 va="center", fontsize=13, transform=ax.transAxes)
         ax.set_title(titled("Sensitivity to each factor (tornado)", suffix))
         save(fig, out_dir, "tornado.png")

@@ -168,8 +168,8 @@ Handle write_column(const Hdf5& h5, hid_t at, const std::string& name, const std
   return d;
 }
 
-void write_series(const Hdf5& h5, hid_t at, const char* name, const ResultsTable& t,
-                  const std::vector<double>& values) {
+void write_series(const Hdf5& h5, hid_t at, const char* name, const char* units,
+                  const ResultsTable& t, const std::vector<double>& values) {
   const hsize_t dims[3] = {t.rows(), t.days, t.settings};
   Handle space = h5.own(H5Screate_simple(3, dims, nullptr), H5Sclose, "H5Screate_simple");
   Handle plist = h5.own(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "H5Pcreate");
@@ -182,7 +182,7 @@ void write_series(const Hdf5& h5, hid_t at, const char* name, const ResultsTable
   if (!values.empty())
     h5.check(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
              "H5Dwrite");
-  write_attribute(h5, d, "units", std::string("patients"));
+  write_attribute(h5, d, "units", std::string(units));
 }
 
 /// `/` separates HDF5 path parts, so it cannot appear in a dataset name.
@@ -237,24 +237,44 @@ void write_contents(const Hdf5& h5, hid_t file, const ResultsMetadata& meta,
     Handle series = ordered_group(h5, file, "timeseries");
     write_strings(h5, series, "settings", meta.settings);
     write_strings(h5, series, "services", meta.services);
-    write_series(h5, series, "occupancy", table, table.occupancy);
-    write_series(h5, series, "delayed", table, table.delayed);
+    write_series(h5, series, "occupancy", "places", table, table.occupancy);
+    write_series(h5, series, "delayed", "patients", table, table.delayed);
   }
 }
 
-void sync_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0 || ::fsync(fd) != 0) {
-    const std::string cause = std::strerror(errno);
-    if (fd >= 0) ::close(fd);
-    throw std::runtime_error(fmt::format("results file '{}': sync failed: {}", path, cause));
+/// Writes `bytes` to a new file at `path` and syncs it and its folder; throws naming the cause.
+void write_bytes(const std::string& path, const std::vector<char>& bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const auto fail = [&path](const char* what) {
+    return std::runtime_error(
+        fmt::format("results file '{}': {} failed: {}", path, what, std::strerror(errno)));
+  };
+  if (fd < 0) throw fail("creating it");
+  std::size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const auto error = fail("writing it");
+      ::close(fd);
+      throw error;
+    }
+    done += static_cast<std::size_t>(n);
   }
-  ::close(fd);
+  if (::fsync(fd) != 0) {
+    const auto error = fail("syncing it");
+    ::close(fd);
+    throw error;
+  }
+  if (::close(fd) != 0) throw fail("closing it");
+}
+
+void sync_folder_of(const std::string& path) {
   const std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  const int dfd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    (void)::fsync(dfd);
-    ::close(dfd);
+  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd >= 0) {
+    (void)::fsync(fd);
+    ::close(fd);
   }
 }
 
@@ -420,21 +440,31 @@ void write_results_file(const std::string& path, const ResultsMetadata& meta,
                         const ResultsTable& table) {
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // errors become exceptions with their cause
   const std::string temporary = path + ".tmp";
-  const Hdf5 h5(temporary);
+  // The file is built in memory (HDF5's core driver, no backing store) and written with plain
+  // write() calls: a disk that fills or a file-size limit then fails a write tcsim checks, and
+  // libhdf5 is never left holding a half-written file it cannot close.
+  std::vector<char> image;
+  {
+    const Hdf5 h5(path);
+    Handle access = h5.own(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
+    h5.check(H5Pset_fapl_core(access, std::size_t{1} << 20, 0), "H5Pset_fapl_core");
+    Handle file = h5.own(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, access), H5Fclose,
+                         "building it in memory");
+    write_contents(h5, file, meta, table);
+    h5.check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush");
+    const ssize_t size = H5Fget_file_image(file, nullptr, 0);
+    if (size < 0) throw Hdf5Error(path, "H5Fget_file_image");
+    image.resize(static_cast<std::size_t>(size));
+    if (H5Fget_file_image(file, image.data(), image.size()) != size)
+      throw Hdf5Error(path, "H5Fget_file_image");
+  }
   try {
-    {
-      Handle file = h5.own(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                           H5Fclose, "creating it");
-      write_contents(h5, file, meta, table);
-      h5.check(H5Fflush(file, H5F_SCOPE_GLOBAL), "H5Fflush");
-      h5.check(H5Fclose(file.release()), "closing it");
-    }
-    sync_file(temporary);
+    write_bytes(temporary, image);
     if (std::rename(temporary.c_str(), path.c_str()) != 0) {
       throw std::runtime_error(fmt::format("results file '{}': cannot rename '{}' to it: {}", path,
                                            temporary, std::strerror(errno)));
     }
-    sync_file(path);
+    sync_folder_of(path);
   } catch (...) {
     std::remove(temporary.c_str());
     throw;

@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <string_view>
 
 #include <fmt/format.h>
 
@@ -136,10 +137,17 @@ JournalContents read_journal(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw JournalError(system_error("cannot read the journal", path));
   const std::string data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  if (data.compare(0, kMagicLength, kMagic) != 0)
-    throw JournalError(fmt::format("'{}' is not a tcsim journal", path));
-
   JournalContents contents;
+  if (data.size() < kMagicLength && std::string_view(kMagic).starts_with(data)) {
+    contents.header_torn = true;  // killed while creating it: nothing was flushed
+    contents.dropped_bytes = data.size();
+    return contents;
+  }
+  if (data.compare(0, kMagicLength, kMagic) != 0) {
+    throw JournalError(
+        fmt::format("'{}' is not a tcsim journal; move it away or choose another --out", path));
+  }
+
   Reader file{data.data() + kMagicLength, data.data() + data.size()};
   bool has_identity = false;
   while (file.at < file.end) {
@@ -172,7 +180,7 @@ JournalContents read_journal(const std::string& path) {
     if (!ok) break;
     file.at = record.at;
   }
-  if (!has_identity) throw JournalError(fmt::format("'{}' has no readable header", path));
+  contents.header_torn = !has_identity;
   contents.intact_bytes = static_cast<std::uint64_t>(file.at - data.data());
   contents.dropped_bytes = data.size() - contents.intact_bytes;
   return contents;

@@ -31,9 +31,11 @@ struct JournalContents {
   std::vector<MetricValue> metric_names;  // by id (values unused)
   std::uint64_t intact_bytes = 0;         // length of the readable prefix
   std::uint64_t dropped_bytes = 0;        // a torn tail after it, dropped
+  /// The run was killed while writing the header: no task can have been flushed.
+  bool header_torn = false;
 };
 
-/// Reads every intact record of the journal at `path`.
+/// Reads every intact record of the journal at `path`; JournalError if it is not a journal.
 [[nodiscard]] JournalContents read_journal(const std::string& path);
 
 class JournalWriter {

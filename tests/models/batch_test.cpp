@@ -190,6 +190,13 @@ TEST_CASE("the journal returns what was appended, and drops a torn last record",
   REQUIRE(read.tasks.size() == 3);
   CHECK(read.tasks[2].metrics[0].value == 9.0);
   CHECK(read.dropped_bytes == 0);
+
+  // Killed while the header was written: no task can be in it. Not a journal at all: an error.
+  CHECK(read_journal(dir.write("empty.journal", "")).header_torn);
+  CHECK(read_journal(dir.write("torn.journal", "TCSIM-JOUR")).header_torn);
+  CHECK_FALSE(read.header_torn);
+  CHECK_THROWS_AS(read_journal(dir.write("other.journal", "something else entirely")),
+                  JournalError);
 }
 
 TEST_CASE("the results file holds the rows sorted, metrics in first-seen order, NaN for gaps",

@@ -317,18 +317,24 @@ def savings_layout(rows):
     return groups, bars, width
 
 
+def placeholder(out_dir, name, title, text):
+    """A figure that says why there is nothing to draw, so the reader is not left guessing."""
+    fig, ax = plt.subplots(figsize=(9, 4))
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=13, transform=ax.transAxes)
+    ax.set_title(title)
+    save(fig, out_dir, name)
+
+
 def plot_savings(results, rows, baseline_row, out_dir, suffix):
     """Bar chart of each design point's saving against the baseline, grouped by model."""
     if not rows:
         # A scenario without costs (e.g. a reference model) has nothing to save: say so in the
         # figure rather than leave the reader without it or stop the other plots.
-        fig, ax = plt.subplots(figsize=(9, 4))
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, "No savings: the results have no cost metric\n"
-                "(area.cost_per_year comes from a scenario with costs)", ha="center",
-                va="center", fontsize=13, transform=ax.transAxes)
-        ax.set_title(titled("Saving against the baseline by integration model", suffix))
-        save(fig, out_dir, "savings_by_model.png")
+        placeholder(out_dir, "savings_by_model.png",
+                    titled("Saving against the baseline by integration model", suffix),
+                    "No savings: the results have no cost metric\n"
+                    "(area.cost_per_year comes from a scenario with costs)")
         return
     metric = rows[0]["metric"]
     units = results.units.get(metric, results.units.get(metric.replace("/", "_"), ""))
@@ -526,13 +532,9 @@ def plot_warmup(results, column, baseline_row, suggested, configured, out_dir, s
 def plot_tornado(rows, out_dir, suffix):
     """One bar per factor from the output at its low value to that at its high value."""
     if not rows:
-        fig, ax = plt.subplots(figsize=(9, 4))
-        ax.set_axis_off()
-        ax.text(0.5, 0.5, "No tornado: no numeric factor varies in this experiment,\n"
-                "or the results have no cost metric to measure the factors by", ha="center",
-                va="center", fontsize=13, transform=ax.transAxes)
-        ax.set_title(titled("Sensitivity to each factor (tornado)", suffix))
-        save(fig, out_dir, "tornado.png")
+        placeholder(out_dir, "tornado.png", titled("Sensitivity to each factor (tornado)", suffix),
+                    "No tornado: no numeric factor varies in this experiment,\n"
+                    "or the results have no cost metric to measure the factors by")
         return
     output = rows[0]["output"]
     quantity, units = split_units(output)

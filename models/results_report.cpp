@@ -32,6 +32,7 @@ std::string num(const std::optional<double>& x) {
 /// Readable in a table: thousands without decimals, small numbers to 3 significant figures.
 std::string shown(double x) {
   if (!std::isfinite(x)) return "n/a";
+  if (x == 0.0) x = 0.0;  // no "-0" for a saving of nothing
   if (std::abs(x) >= 1000.0) return fmt::format("{:.0f}", x);
   return fmt::format("{:.3g}", x);
 }

@@ -21,7 +21,8 @@ using namespace tcsim;
 
 const std::string kSource = TCSIM_SOURCE_DIR;
 
-/// 2 integration models x 2 productivity levels x 12 replications = 48 tasks of one year.
+/// 2 integration models x 2 productivity levels x 50 replications = 200 tasks of one year: a
+/// few seconds, so fixed costs (creating and syncing files) weigh as little as in a real batch.
 const models::Experiment& experiment() {
   static const models::Experiment e = [] {
     const std::filesystem::path file =
@@ -32,7 +33,7 @@ const models::Experiment& experiment() {
                            "models: [direct_provision, vertical_acute]\n"
                            "factors:\n  productivity_gain: {levels: [0, 0.1]}\n"
                            "  run.horizon: {levels: [365]}\n  run.warmup: {levels: [90]}\n"
-                           "replications: 12\nseed: 1\noutput: unused.h5\n";
+                           "replications: 50\nseed: 1\noutput: unused.h5\n";
     models::Experiment loaded =
         models::load_experiment(file.string(), kSource + "/configs/integration_models.yaml");
     std::filesystem::remove(file);

@@ -125,8 +125,10 @@ TaskResult run_task(const Experiment& e, const PreparedPoint& p, std::int64_t po
     const sim::NetworkResult result = sim::simulate(p.spec, e.seed, k, &daily);
     daily.finish(result.end);
     collect(result);
-    task.occupancy = daily.occupancy();
-    task.delayed = daily.delayed();
+    task.days = daily.occupancy().day_count();
+    task.settings = p.spec.stations.size();
+    task.occupancy = daily.occupancy().flat();
+    task.delayed = daily.delayed().flat();
   } else {
     collect(sim::simulate(p.spec, e.seed, k));
   }

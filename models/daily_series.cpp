@@ -5,18 +5,24 @@
 
 namespace tcsim::models {
 
+double& DailyAverage::area(std::size_t day, std::uint32_t setting) {
+  const std::size_t cell = day * settings_.size() + setting;
+  if (cell >= areas_.size()) areas_.resize((day + 1) * settings_.size() * 2, 0.0);
+  return areas_[cell];
+}
+
 // Adds the setting's current level to each day between its last change and `now`.
 void DailyAverage::advance(std::uint32_t setting, sim::Time now) {
-  Level& level = settings_[setting];
-  sim::Time t = level.since;
-  while (t < now) {
-    const auto day = static_cast<std::size_t>(std::floor(t));
-    const sim::Time until = std::min(now, static_cast<sim::Time>(day + 1));
-    if (day >= days_.size()) days_.resize(day + 1, std::vector<double>(settings_.size(), 0.0));
-    days_[day][setting] += static_cast<double>(level.level) * (until - t);
-    t = until;
+  Level& l = settings_[setting];
+  const auto level = static_cast<double>(l.level);
+  while (now >= l.day_end) {  // close the days passed
+    area(l.day, setting) += level * (l.day_end - l.since);
+    l.since = l.day_end;
+    ++l.day;
+    l.day_end = static_cast<sim::Time>(l.day + 1);
   }
-  level.since = now;
+  area(l.day, setting) += level * (now - l.since);
+  l.since = now;
 }
 
 void DailyAverage::set(sim::Time now, std::uint32_t setting, std::int64_t level) {
@@ -32,14 +38,25 @@ void DailyAverage::add(sim::Time now, std::uint32_t setting, std::int64_t change
 void DailyAverage::finish(sim::Time end) {
   for (std::uint32_t s = 0; s < settings_.size(); ++s)
     advance(s, end);
-  const auto whole_days = static_cast<std::size_t>(std::ceil(end));
-  if (days_.size() < whole_days)
-    days_.resize(whole_days, std::vector<double>(settings_.size(), 0.0));
-  for (std::size_t d = 0; d < days_.size(); ++d) {
+  day_count_ = static_cast<std::size_t>(std::ceil(end));
+  means_.assign(day_count_ * settings_.size(), 0.0);
+  for (std::size_t d = 0; d < day_count_; ++d) {
     const double length = std::min(1.0, end - static_cast<double>(d));
-    for (double& area : days_[d])
-      area = length > 0.0 ? area / length : 0.0;
+    for (std::uint32_t s = 0; s < settings_.size(); ++s) {
+      const std::size_t cell = d * settings_.size() + s;
+      const double a = cell < areas_.size() ? areas_[cell] : 0.0;
+      means_[cell] = length > 0.0 ? a / length : 0.0;
+    }
   }
+}
+
+std::vector<std::vector<double>> DailyAverage::days() const {
+  std::vector<std::vector<double>> out(day_count_);
+  for (std::size_t d = 0; d < day_count_; ++d) {
+    out[d].assign(means_.begin() + static_cast<std::ptrdiff_t>(d * settings_.size()),
+                  means_.begin() + static_cast<std::ptrdiff_t>((d + 1) * settings_.size()));
+  }
+  return out;
 }
 
 DailySeries::DailySeries(const sim::NetworkSpec& spec)

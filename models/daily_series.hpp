@@ -20,18 +20,28 @@ class DailyAverage {
   void add(sim::Time now, std::uint32_t setting, std::int64_t change);
   /// Closes the series at `end`; a last partial day is averaged over its length.
   void finish(sim::Time end);
-  /// days()[d][s]: mean level of setting s over day d ([d, d+1)).
-  [[nodiscard]] const std::vector<std::vector<double>>& days() const noexcept { return days_; }
+  /// days()[d][s]: mean level of setting s over day d ([d, d+1)); after finish().
+  [[nodiscard]] std::vector<std::vector<double>> days() const;
+  /// The same, day-major in one vector: day d, setting s at [d * settings + s].
+  [[nodiscard]] const std::vector<double>& flat() const noexcept { return means_; }
+  [[nodiscard]] std::size_t day_count() const noexcept { return day_count_; }
 
  private:
   struct Level {
     sim::Time since = 0.0;
     std::int64_t level = 0;
+    std::size_t day = 0;      // the day `since` falls in
+    sim::Time day_end = 1.0;  // its end
   };
   void advance(std::uint32_t setting, sim::Time now);
+  double& area(std::size_t day, std::uint32_t setting);
 
   std::vector<Level> settings_;
-  std::vector<std::vector<double>> days_;  // area per day, divided by the day's length at finish
+  // Level x time per (day, setting), flat and day-major: an event adds to one cell, so the
+  // observer costs little per event; days_ is laid out at finish().
+  std::vector<double> areas_;
+  std::vector<double> means_;  // areas_ over each day's length, at finish()
+  std::size_t day_count_ = 0;
 };
 
 class DailySeries : public sim::Observer {
@@ -46,12 +56,8 @@ class DailySeries : public sim::Observer {
   void on_exit(sim::Time now, sim::EntityId entity) override;
   void finish(sim::Time end);
 
-  [[nodiscard]] const std::vector<std::vector<double>>& occupancy() const noexcept {
-    return occupancy_.days();
-  }
-  [[nodiscard]] const std::vector<std::vector<double>>& delayed() const noexcept {
-    return delayed_.days();
-  }
+  [[nodiscard]] const DailyAverage& occupancy() const noexcept { return occupancy_; }
+  [[nodiscard]] const DailyAverage& delayed() const noexcept { return delayed_; }
 
  private:
   /// The entity, fit to move, no longer waits at the setting it was counted at.

@@ -412,7 +412,7 @@ ResultsTable tabulate(std::vector<TaskResult> tasks, std::size_t settings) {
       if (column_of.emplace(std::make_pair(m.scope, m.name), t.metrics.size()).second)
         t.metrics.push_back(MetricColumn{m.scope, m.name, m.unit, {}});
     }
-    t.days = std::max(t.days, task.occupancy.size());
+    if (!task.occupancy.empty()) t.days = std::max(t.days, task.days);
   }
   t.settings = t.days > 0 ? settings : 0;
   for (MetricColumn& c : t.metrics)
@@ -426,10 +426,11 @@ ResultsTable tabulate(std::vector<TaskResult> tasks, std::size_t settings) {
     t.replication.push_back(task.replication);
     for (const MetricValue& m : task.metrics)
       t.metrics[column_of.at({m.scope, m.name})].values[row] = m.value;
-    for (std::size_t d = 0; d < task.occupancy.size(); ++d) {
-      for (std::size_t s = 0; s < std::min(t.settings, task.occupancy[d].size()); ++s) {
-        t.occupancy[row * block + d * t.settings + s] = task.occupancy[d][s];
-        t.delayed[row * block + d * t.settings + s] = task.delayed[d][s];
+    if (task.occupancy.empty()) continue;
+    for (std::size_t d = 0; d < task.days; ++d) {
+      for (std::size_t s = 0; s < std::min(t.settings, task.settings); ++s) {
+        t.occupancy[row * block + d * t.settings + s] = task.occupancy[d * task.settings + s];
+        t.delayed[row * block + d * t.settings + s] = task.delayed[d * task.settings + s];
       }
     }
   }

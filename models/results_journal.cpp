@@ -114,18 +114,17 @@ TaskResult read_task(Reader& r, const std::vector<MetricValue>& names, bool& ok)
     m.value = value;
     t.metrics.push_back(std::move(m));
   }
-  const auto days = r.get<std::uint32_t>();
-  const auto settings = r.get<std::uint32_t>();
+  t.days = r.get<std::uint32_t>();
+  t.settings = r.get<std::uint32_t>();
+  const std::size_t values = t.days * t.settings;
   for (auto* series : {&t.occupancy, &t.delayed}) {
-    if (!r.ok ||
-        static_cast<std::size_t>(r.end - r.at) < std::size_t{days} * settings * sizeof(double)) {
+    if (!r.ok || static_cast<std::size_t>(r.end - r.at) < values * sizeof(double)) {
       ok = false;
       return t;
     }
-    series->assign(days, std::vector<double>(settings));
-    for (auto& day : *series)
-      for (double& v : day)
-        v = r.get<double>();
+    series->resize(values);
+    if (values > 0) std::memcpy(series->data(), r.at, values * sizeof(double));
+    r.at += values * sizeof(double);
   }
   ok = r.ok;
   return t;
@@ -256,13 +255,12 @@ void JournalWriter::append(const std::vector<TaskResult>& tasks) {
       put(payload, metric_id(m, buffer));
       put(payload, m.value);
     }
-    const auto days = static_cast<std::uint32_t>(t.occupancy.size());
-    const auto settings = static_cast<std::uint32_t>(days ? t.occupancy.front().size() : 0);
-    put(payload, days);
-    put(payload, settings);
+    const bool kept = !t.occupancy.empty();
+    put(payload, static_cast<std::uint32_t>(kept ? t.days : 0));
+    put(payload, static_cast<std::uint32_t>(kept ? t.settings : 0));
     for (const auto* series : {&t.occupancy, &t.delayed}) {
-      for (const auto& day : *series)
-        payload.append(reinterpret_cast<const char*>(day.data()), day.size() * sizeof(double));
+      payload.append(reinterpret_cast<const char*>(series->data()),
+                     series->size() * sizeof(double));
     }
     put_record(buffer, kTask, payload);
   }

@@ -62,8 +62,8 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
           daily.finish(result.end);
           out.metrics = collect_metrics(result, spec);
           append(out.metrics, collect_economics(result, spec, scenario));
-          out.daily = daily.occupancy();
-          out.delayed = daily.delayed();
+          out.daily = daily.occupancy().days();
+          out.delayed = daily.delayed().days();
         } else {
           const sim::NetworkResult result = sim::simulate(spec, report.seed, k);
           out.metrics = collect_metrics(result, spec);

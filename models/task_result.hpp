@@ -13,9 +13,12 @@ struct TaskResult {
   std::int64_t design_point = 0;
   std::int64_t replication = 0;
   std::vector<MetricValue> metrics;
-  /// occupancy[d][s], delayed[d][s]: daily means per setting (empty when not kept).
-  std::vector<std::vector<double>> occupancy;
-  std::vector<std::vector<double>> delayed;
+  /// Daily means per setting, day-major: value of day d, setting s at [d * settings + s]
+  /// (empty when not kept).
+  std::size_t days = 0;
+  std::size_t settings = 0;
+  std::vector<double> occupancy;
+  std::vector<double> delayed;
 };
 
 }  // namespace tcsim::models

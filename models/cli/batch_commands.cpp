@@ -203,8 +203,12 @@ void write_run_results(const std::string& path, const models::Scenario& scenario
     for (const models::MetricSummary& m : report.metrics)
       tasks[k].metrics.push_back({m.scope, m.name, m.unit, m.values[k]});
     if (k < report.daily.size()) {
-      tasks[k].occupancy = report.daily[k];
-      tasks[k].delayed = report.daily_delayed[k];
+      for (const auto& day : report.daily[k])
+        tasks[k].occupancy.insert(tasks[k].occupancy.end(), day.begin(), day.end());
+      for (const auto& day : report.daily_delayed[k])
+        tasks[k].delayed.insert(tasks[k].delayed.end(), day.begin(), day.end());
+      tasks[k].days = report.daily[k].size();
+      tasks[k].settings = report.settings.size();
     }
   }
   models::ResultsMetadata meta;

@@ -158,8 +158,10 @@ TEST_CASE("the journal returns what was appended, and drops a torn last record",
   const test::TempDir dir("batch_journal");
   const std::string path = (dir.path() / "x.h5.journal").string();
   TaskResult with_series = task(1, 0, 2.5);
-  with_series.occupancy = {{1.0, 2.0}, {3.0, 4.0}};
-  with_series.delayed = {{0.5, 0.0}, {0.25, 1.0}};
+  with_series.days = 2;
+  with_series.settings = 2;
+  with_series.occupancy = {1.0, 2.0, 3.0, 4.0};
+  with_series.delayed = {0.5, 0.0, 0.25, 1.0};
   {
     JournalWriter writer = JournalWriter::create(path, "identity text");
     writer.append({task(0, 0, 1.0), task(0, 1, std::numeric_limits<double>::quiet_NaN())});
@@ -173,6 +175,8 @@ TEST_CASE("the journal returns what was appended, and drops a torn last record",
   CHECK(read.tasks[2].metrics[0].unit == "GBP/year");
   CHECK(read.tasks[2].occupancy == with_series.occupancy);
   CHECK(read.tasks[2].delayed == with_series.delayed);
+  CHECK(read.tasks[2].days == 2);
+  CHECK(read.tasks[2].settings == 2);
   CHECK(read.dropped_bytes == 0);
   REQUIRE_THROWS_AS(JournalWriter::create(path, "again"), JournalError);  // never overwrites
 
@@ -270,14 +274,16 @@ TEST_CASE("the daily delayed series integrates to the delayed days the engine co
   }
   REQUIRE(engine_delayed_days > 100.0);
   double integral = 0.0;
-  for (const auto& day : daily.delayed())
+  const auto delayed = daily.delayed().days();
+  const auto occupancy = daily.occupancy().days();
+  for (const auto& day : delayed)
     integral += day[0];  // acute is the first setting
-  const double at_end = daily.delayed().back()[0];
+  const double at_end = delayed.back()[0];
   CHECK(integral >= engine_delayed_days - 1e-6 * engine_delayed_days);
   CHECK(integral - engine_delayed_days <= at_end * 60.0 + 1e-6 * engine_delayed_days);
   // Occupancy counts every place held, the delayed among them.
-  for (std::size_t d = 0; d < daily.delayed().size(); ++d)
-    CHECK(daily.delayed()[d][0] <= daily.occupancy()[d][0] + 1e-9);
+  for (std::size_t d = 0; d < delayed.size(); ++d)
+    CHECK(delayed[d][0] <= occupancy[d][0] + 1e-9);
 }
 
 TEST_CASE("MSER-5 finds the end of an initial transient", "[batch][output_analysis]") {

@@ -23,6 +23,7 @@
 #include "models/results_journal.hpp"
 #include "models/stability.hpp"
 #include "sim/network_simulation.hpp"
+#include "sim/replication_runner.hpp"
 
 namespace tcsim::models {
 namespace {
@@ -80,21 +81,33 @@ struct PreparedPoint {
   Scenario scenario;
 };
 
-std::vector<PreparedPoint> prepare(const Experiment& e, const IntegrationModels* models) {
+std::vector<PreparedPoint> prepare(const Experiment& e, const IntegrationModels* models,
+                                   unsigned threads) {
+  // Loading, checking and building each design point is independent: on threads, in order.
+  struct Prepared {
+    PreparedPoint point;
+    std::string unstable;  // the unstable settings, if any
+  };
+  std::vector<Prepared> prepared =
+      sim::run_replications(e.points.size(), threads, [&](std::size_t i) {
+        Prepared p;
+        p.point.scenario = design_point_scenario(e, i, models);
+        if (!e.allow_unstable) {
+          const StabilityReport stability = analyse_stability(p.point.scenario);
+          if (!stability.stable()) p.unstable = stability.unstable_settings();
+        }
+        p.point.spec = build_network(p.point.scenario);
+        sim::validate(p.point.spec);
+        return p;
+      });
   std::vector<PreparedPoint> points;
-  for (std::size_t i = 0; i < e.points.size(); ++i) {
-    Scenario s = design_point_scenario(e, i, models);
-    if (!e.allow_unstable) {
-      const StabilityReport stability = analyse_stability(s);
-      if (!stability.stable()) {
-        throw BatchRefused(fmt::format(
-            "design point '{}' is unstable: {} (set allow_unstable: true to run it anyway)",
-            e.points[i].name, stability.unstable_settings()));
-      }
+  for (std::size_t i = 0; i < prepared.size(); ++i) {
+    if (!prepared[i].unstable.empty()) {
+      throw BatchRefused(fmt::format(
+          "design point '{}' is unstable: {} (set allow_unstable: true to run it anyway)",
+          e.points[i].name, prepared[i].unstable));
     }
-    sim::NetworkSpec spec = build_network(s);
-    sim::validate(spec);
-    points.push_back(PreparedPoint{std::move(spec), std::move(s)});
+    points.push_back(std::move(prepared[i].point));
   }
   if (e.time_series) {
     for (const PreparedPoint& p : points) {
@@ -274,7 +287,8 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
     }
   }
 
-  const std::vector<PreparedPoint> points = prepare(e, models);
+  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+  const std::vector<PreparedPoint> points = prepare(e, models, threads);
   // Replication-major order: an interrupted run has some replications of every design point.
   std::vector<std::pair<std::int64_t, std::int64_t>> todo;
   for (std::int64_t r = 0; r < e.replications; ++r) {
@@ -296,7 +310,6 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
   }
   earlier.reset();  // its tasks are read again from the journal at the end
 
-  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
   threads = static_cast<unsigned>(
       std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(todo.size(), 1)));
   Outbox outbox;

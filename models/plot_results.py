@@ -184,6 +184,9 @@ def read_tornado(out_dir):
         row = {"factor": raw["factor"], "output": raw["output"]}
         for column in columns[1:6]:
             row[column] = parse_float(raw[column], path, line, column)
+        # The swing's 95% CI from the fit (empty when the design leaves no residual to judge by).
+        half = (raw.get("swing_half_width") or "").strip()
+        row["swing_half_width"] = parse_float(half, path, line, "swing_half_width") if half else None
         rows.append(row)
     return rows
 
@@ -550,6 +553,11 @@ def plot_tornado(rows, out_dir, suffix):
                 edgecolor="black", linewidth=0.5)
         ax.barh(y, high - central, left=central, height=0.6, color="tab:orange",
                 edgecolor="black", linewidth=0.5)
+        if row["swing_half_width"] is not None:
+            # The swing's uncertainty, drawn about the high end: a whisker that reaches past
+            # the bar's low end marks a swing not distinguishable from chance.
+            ax.errorbar(high, y, xerr=row["swing_half_width"] * scale, color="black",
+                        capsize=4, linewidth=1)
         for value, factor_value in ((low, row["low_value"]), (high, row["high_value"])):
             right = value >= central
             ax.annotate(format_number(factor_value), (value, y),
@@ -569,7 +577,9 @@ def plot_tornado(rows, out_dir, suffix):
                        Patch(facecolor="tab:orange", edgecolor="black", linewidth=0.5,
                              label="factor at its high value"),
                        Line2D([], [], color="black",
-                              label=f"central: {format_number(central)}")],
+                              label=f"central: {format_number(central)}"),
+                       Line2D([], [], color="black", marker="|", markersize=8,
+                              label="95% CI of the swing, about the high end")],
               fontsize=8, bbox_to_anchor=(1.01, 1), loc="upper left")
     ax.set_title(titled(f"Sensitivity of {output} to each factor (tornado)", suffix))
     save(fig, out_dir, "tornado.png")

@@ -109,6 +109,17 @@ void fit_tornado(ResultsReport& r) {
     target(row) = y[i];
   }
   const Eigen::VectorXd beta = x.colPivHouseholderQr().solve(target);
+  // Each coefficient's standard error, so a sample's chance effects are not read as real ones.
+  const auto residual_dof = static_cast<std::size_t>(x.rows() - x.cols());
+  std::optional<Eigen::MatrixXd> covariance;
+  if (residual_dof > 0) {
+    const double rss = (x * beta - target).squaredNorm();
+    const Eigen::MatrixXd gram = x.transpose() * x;
+    if (rss > 1e-18 * std::max(1.0, target.squaredNorm()) &&
+        gram.fullPivLu().rank() == gram.rows()) {
+      covariance = (rss / static_cast<double>(residual_dof)) * gram.inverse();
+    }
+  }
   double central = 0.0;
   for (double v : y)
     central += v;
@@ -123,9 +134,15 @@ void fit_tornado(ResultsReport& r) {
       mean += v[p];
     }
     mean /= static_cast<double>(used_points.size());
-    const double b = beta(static_cast<Eigen::Index>(1 + j));
-    r.tornado.push_back(TornadoRow{r.meta.factor_names[factors[j]], lo, hi,
-                                   central + b * (lo - mean), central + b * (hi - mean)});
+    const auto index = static_cast<Eigen::Index>(1 + j);
+    const double b = beta(index);
+    TornadoRow row{r.meta.factor_names[factors[j]], lo,          hi, central + b * (lo - mean),
+                   central + b * (hi - mean),       std::nullopt};
+    if (covariance) {
+      row.swing_half_width =
+          sim::t_critical(0.95, residual_dof) * std::sqrt((*covariance)(index, index)) * (hi - lo);
+    }
+    r.tornado.push_back(row);
   }
   std::stable_sort(r.tornado.begin(), r.tornado.end(),
                    [](const TornadoRow& a, const TornadoRow& b) { return a.swing() > b.swing(); });
@@ -278,14 +295,16 @@ std::string format_savings_csv(const ResultsReport& r) {
 }
 
 std::string format_tornado_csv(const ResultsReport& r) {
-  std::string out = "factor,low_value,high_value,output_at_low,output_at_high,central,output\n";
+  std::string out =
+      "factor,low_value,high_value,output_at_low,output_at_high,central,output,"
+      "swing_half_width\n";
   if (!r.cost_metric) return out;
   const std::string output = fmt::format("saving in {} ({})", r.metric_keys[*r.cost_metric],
                                          r.metric_units[*r.cost_metric]);
   for (const TornadoRow& row : r.tornado) {
-    out += fmt::format("{},{},{},{},{},{},{}\n", field(row.factor), num(row.low_value),
+    out += fmt::format("{},{},{},{},{},{},{},{}\n", field(row.factor), num(row.low_value),
                        num(row.high_value), num(row.output_at_low), num(row.output_at_high),
-                       num(r.tornado_central), field(output));
+                       num(r.tornado_central), field(output), num(row.swing_half_width));
   }
   return out;
 }
@@ -395,15 +414,17 @@ std::string format_report_markdown(const ResultsReport& r) {
       md += "No numeric factor varies in this experiment.\n";
     } else {
       md += fmt::format(
-          "Saving at each factor's lowest and highest value, the others held "
-          "(linear fit over the design points, models as indicators); central "
-          "{}.\n\n| factor | low | high | saving at low | saving at high |\n"
-          "|---|---|---|---|---|\n",
+          "Saving at each factor's lowest and highest value, the others held (linear fit over "
+          "the design points' mean savings, models as indicators); central {}. The swing's 95% "
+          "CI comes from the fit's residuals: a swing within it is not distinguishable from "
+          "chance.\n\n| factor | low | high | saving at low | saving at high | swing ± 95% CI "
+          "|\n|---|---|---|---|---|---|\n",
           shown(r.tornado_central));
       for (const TornadoRow& row : r.tornado) {
-        md +=
-            fmt::format("| {} | {} | {} | {} | {} |\n", row.factor, shown(row.low_value),
-                        shown(row.high_value), shown(row.output_at_low), shown(row.output_at_high));
+        md += fmt::format("| {} | {} | {} | {} | {} | {}{} |\n", row.factor, shown(row.low_value),
+                          shown(row.high_value), shown(row.output_at_low),
+                          shown(row.output_at_high), shown(row.output_at_high - row.output_at_low),
+                          row.swing_half_width ? " ± " + shown(*row.swing_half_width) : "");
       }
     }
   }

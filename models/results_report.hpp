@@ -33,6 +33,9 @@ struct TornadoRow {
   std::string factor;
   double low_value = 0.0, high_value = 0.0;
   double output_at_low = 0.0, output_at_high = 0.0;
+  /// 95% CI half-width of (output_at_high - output_at_low), from the fit's residuals; nullopt
+  /// when the design points leave no residual degrees of freedom (or fit exactly).
+  std::optional<double> swing_half_width;
   [[nodiscard]] double swing() const { return std::abs(output_at_high - output_at_low); }
 };
 
@@ -68,7 +71,7 @@ struct ResultsReport {
 [[nodiscard]] std::string format_results_differences_csv(const ResultsReport& report);
 /// design_point,name,model,metric,saving,half_width (what models/plot_results.py reads)
 [[nodiscard]] std::string format_savings_csv(const ResultsReport& report);
-/// factor,low_value,high_value,output_at_low,output_at_high,central,output
+/// factor,low_value,high_value,output_at_low,output_at_high,central,output,swing_half_width
 [[nodiscard]] std::string format_tornado_csv(const ResultsReport& report);
 
 }  // namespace tcsim::models

@@ -347,6 +347,19 @@ TEST_CASE("the report's CIs, paired differences, sufficiency and tornado match h
   CHECK(r.tornado[1].output_at_high - r.tornado[1].output_at_low == Approx(8.0));
   CHECK(r.best_point() == 3);
   CHECK_THAT(format_savings_csv(r), Catch::Contains("3,p3,,area.cost_per_year,18,"));
+  CHECK_FALSE(r.tornado[0].swing_half_width);  // an exact fit leaves nothing to judge by
+
+  // An interaction of +1 at p3 leaves one residual degree of freedom: RSS = 4 (1/4)^2, so
+  // sigma^2 = 1/4; f1 (0/1, 4 points) has var(b1) = sigma^2 / 1, f2 (0/2) var(b2) = sigma^2 / 4;
+  // each swing's half-width = t(0.975, 1) x se x range = 12.706 x 1/2.
+  for (std::size_t row = 9; row < 12; ++row)
+    file.table.metrics[0].values[row] += 1.0;
+  const ResultsReport noisy = analyse_results(file, "hand.h5", ReportOptions{});
+  REQUIRE(noisy.tornado.size() == 2);
+  for (const TornadoRow& bar : noisy.tornado) {
+    REQUIRE(bar.swing_half_width);
+    CHECK(*bar.swing_half_width == Approx(12.706204736174705 / 2.0));
+  }
 }
 
 }  // namespace tcsim::models

@@ -224,94 +224,70 @@ class Outbox {
   unsigned finished_workers_ = 0;
 };
 
-}  // namespace
+/// What earlier runs to the same output left: nothing, a journal to continue, or a finished
+/// file (which --resume leaves alone).
+struct Earlier {
+  std::optional<JournalContents> journal;
+  std::set<std::pair<std::int64_t, std::int64_t>> done;  // (design point, replication)
+  bool complete = false;
+};
 
-BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
-                       const BatchOptions& options) {
-  const auto start = Clock::now();
-  BatchSummary summary;
-  summary.tasks_total = e.tasks();
-  const Identity identity{options.version, e.text, e.scenario_text, e.models_text};
-  const bool writing = !options.output.empty();
-  const std::string journal_path = options.output + ".journal";
+Earlier inspect_earlier(const BatchOptions& options, const std::string& journal_path,
+                        const Identity& identity) {
   namespace fs = std::filesystem;
-
-  // What earlier runs left: a journal to continue, or a finished file.
-  std::set<std::pair<std::int64_t, std::int64_t>> done;
-  std::optional<JournalContents> earlier;
-  if (writing) {
-    const bool has_file = fs::exists(options.output);
-    const bool has_journal = fs::exists(journal_path);
-    if (!options.resume && (has_file || has_journal)) {
-      throw BatchRefused(fmt::format(
-          "'{}' already exists; add --resume to continue that run, or choose another --out",
-          has_journal ? journal_path : options.output));
+  Earlier earlier;
+  const bool has_file = fs::exists(options.output);
+  const bool has_journal = fs::exists(journal_path);
+  if (!options.resume && (has_file || has_journal)) {
+    throw BatchRefused(fmt::format(
+        "'{}' already exists; add --resume to continue that run, or choose another --out",
+        has_journal ? journal_path : options.output));
+  }
+  if (has_journal) {
+    try {
+      earlier.journal = read_journal(journal_path);
+    } catch (const JournalError& error) {
+      throw BatchRefused(error.what());  // not ours to continue or overwrite
     }
-    if (has_journal) {
-      try {
-        earlier = read_journal(journal_path);
-      } catch (const JournalError& error) {
-        throw BatchRefused(error.what());  // not ours to continue or overwrite
-      }
-    }
-    if (earlier && earlier->header_torn) {
+    if (earlier.journal->header_torn) {
       // Killed before its header was written: it holds no task, so start afresh.
       fs::remove(journal_path);
-      earlier.reset();
-    } else if (earlier) {
-      const std::string why = identity.difference(parse_identity(earlier->identity));
-      if (!why.empty()) {
-        throw BatchRefused(
-            fmt::format("cannot resume from '{}': {}; run to another --out", journal_path, why));
-      }
-      for (const TaskResult& t : earlier->tasks)
-        done.emplace(t.design_point, t.replication);
-    } else if (has_file) {
-      const ResultsFile file = read_results_file(options.output);
-      const Identity found{file.meta.tcsim_version, file.meta.experiment_text,
-                           file.meta.scenario_text, file.meta.models_text};
-      const std::string why = identity.difference(found);
-      if (!why.empty()) {
-        throw BatchRefused(
-            fmt::format("cannot resume '{}': {}; run to another --out", options.output, why));
-      }
-      if (!file.complete) {
-        throw BatchRefused(
-            fmt::format("'{}' is incomplete and its journal '{}' is gone; run to another --out",
-                        options.output, journal_path));
-      }
-      summary.already_complete = true;
-      summary.tasks_from_journal = summary.tasks_total;
-      summary.wall_seconds = seconds_since(start);
-      return summary;
+      earlier.journal.reset();
+      return earlier;
     }
-  }
-
-  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
-  const std::vector<PreparedPoint> points = prepare(e, models, threads);
-  // Replication-major order: an interrupted run has some replications of every design point.
-  std::vector<std::pair<std::int64_t, std::int64_t>> todo;
-  for (std::int64_t r = 0; r < e.replications; ++r) {
-    for (std::int64_t p = 0; p < static_cast<std::int64_t>(e.points.size()); ++p) {
-      if (!done.count({p, r})) todo.emplace_back(p, r);
+    const std::string why = identity.difference(parse_identity(earlier.journal->identity));
+    if (!why.empty()) {
+      throw BatchRefused(
+          fmt::format("cannot resume from '{}': {}; run to another --out", journal_path, why));
     }
-  }
-  summary.tasks_from_journal = summary.tasks_total - static_cast<std::int64_t>(todo.size());
-
-  std::optional<JournalWriter> journal;
-  if (writing) {
-    const auto write_start = Clock::now();
-    if (earlier) {
-      journal.emplace(JournalWriter::resume(journal_path, *earlier));
-    } else {
-      journal.emplace(JournalWriter::create(journal_path, identity.text()));
+    for (const TaskResult& t : earlier.journal->tasks)
+      earlier.done.emplace(t.design_point, t.replication);
+  } else if (has_file) {
+    const ResultsFile file = read_results_file(options.output);
+    const Identity found{file.meta.tcsim_version, file.meta.experiment_text,
+                         file.meta.scenario_text, file.meta.models_text};
+    const std::string why = identity.difference(found);
+    if (!why.empty()) {
+      throw BatchRefused(
+          fmt::format("cannot resume '{}': {}; run to another --out", options.output, why));
     }
-    summary.write_seconds += seconds_since(write_start);
+    if (!file.complete) {
+      throw BatchRefused(
+          fmt::format("'{}' is incomplete and its journal '{}' is gone; run to another --out",
+                      options.output, journal_path));
+    }
+    earlier.complete = true;
   }
-  earlier.reset();  // its tasks are read again from the journal at the end
+  return earlier;
+}
 
-  threads = static_cast<unsigned>(
-      std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(todo.size(), 1)));
+/// Runs `todo` on `threads` workers while this thread hands each flush's completed tasks to
+/// `flush` (at least every flush_seconds) and reports progress. Rethrows the first failure,
+/// after flushing what completed before it.
+void run_tasks(const Experiment& e, const std::vector<PreparedPoint>& points,
+               const std::vector<std::pair<std::int64_t, std::int64_t>>& todo, unsigned threads,
+               const BatchOptions& options, BatchSummary& summary,
+               const std::function<void(const std::vector<TaskResult>&)>& flush) {
   Outbox outbox;
   std::atomic<std::size_t> next{0};
   std::atomic<std::uint64_t> events{0};
@@ -334,27 +310,22 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
     });
   }
 
-  // This thread writes: every flush appends what is pending to the journal and syncs it.
   std::exception_ptr failure;
   const auto run_start = Clock::now();
   auto last_progress = Clock::time_point{};
   const auto flush_every = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(options.flush_seconds));
   const auto progress_every = std::chrono::milliseconds(500);
+  const auto wait = options.on_progress ? std::min<Clock::duration>(flush_every, progress_every)
+                                        : Clock::duration(flush_every);
   try {
     bool all_finished = false;
     while (!all_finished) {
-      const auto deadline = Clock::now() + (options.on_progress ? std::min<Clock::duration>(
-                                                                      flush_every, progress_every)
-                                                                : flush_every);
       std::exception_ptr worker_failure;
-      std::vector<TaskResult> batch = outbox.take(deadline, threads, all_finished, worker_failure);
+      const std::vector<TaskResult> batch =
+          outbox.take(Clock::now() + wait, threads, all_finished, worker_failure);
       summary.tasks_run += static_cast<std::int64_t>(batch.size());
-      if (journal && !batch.empty()) {
-        const auto write_start = Clock::now();
-        journal->append(batch);
-        summary.write_seconds += seconds_since(write_start);
-      }
+      if (!batch.empty()) flush(batch);
       if (worker_failure) {
         failure = worker_failure;
         break;
@@ -379,6 +350,59 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
     t.join();
   if (failure) std::rethrow_exception(failure);
   summary.events = events;
+}
+
+}  // namespace
+
+BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
+                       const BatchOptions& options) {
+  const auto start = Clock::now();
+  BatchSummary summary;
+  summary.tasks_total = e.tasks();
+  const Identity identity{options.version, e.text, e.scenario_text, e.models_text};
+  const bool writing = !options.output.empty();
+  const std::string journal_path = options.output + ".journal";
+
+  Earlier earlier;
+  if (writing) earlier = inspect_earlier(options, journal_path, identity);
+  if (earlier.complete) {
+    summary.already_complete = true;
+    summary.tasks_from_journal = summary.tasks_total;
+    summary.wall_seconds = seconds_since(start);
+    return summary;
+  }
+
+  unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
+  const std::vector<PreparedPoint> points = prepare(e, models, threads);
+  // Replication-major order: an interrupted run has some replications of every design point.
+  std::vector<std::pair<std::int64_t, std::int64_t>> todo;
+  for (std::int64_t r = 0; r < e.replications; ++r) {
+    for (std::int64_t p = 0; p < static_cast<std::int64_t>(e.points.size()); ++p) {
+      if (!earlier.done.count({p, r})) todo.emplace_back(p, r);
+    }
+  }
+  summary.tasks_from_journal = summary.tasks_total - static_cast<std::int64_t>(todo.size());
+
+  std::optional<JournalWriter> journal;
+  if (writing) {
+    const auto write_start = Clock::now();
+    if (earlier.journal) {
+      journal.emplace(JournalWriter::resume(journal_path, *earlier.journal));
+    } else {
+      journal.emplace(JournalWriter::create(journal_path, identity.text()));
+    }
+    summary.write_seconds += seconds_since(write_start);
+  }
+  earlier.journal.reset();  // its tasks are read again from the journal at the end
+
+  threads = static_cast<unsigned>(
+      std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(todo.size(), 1)));
+  run_tasks(e, points, todo, threads, options, summary, [&](const std::vector<TaskResult>& batch) {
+    if (!journal) return;
+    const auto write_start = Clock::now();
+    journal->append(batch);
+    summary.write_seconds += seconds_since(write_start);
+  });
 
   if (writing) {
     const auto write_start = Clock::now();
@@ -391,7 +415,7 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
       throw JournalError(
           fmt::format("{} - the journal '{}' still holds every task", error.what(), journal_path));
     }
-    fs::remove(journal_path);  // the results file now holds everything it had
+    std::filesystem::remove(journal_path);  // the results file now holds everything it had
     summary.write_seconds += seconds_since(write_start);
   }
   summary.wall_seconds = seconds_since(start);

@@ -1,6 +1,7 @@
-// tcsim command line. Exit codes (docs/cli.md): 0 success; 1 internal failure; 2 bad input
-// (config, arguments, output paths) - nothing is simulated; 3 refused (an unstable scenario
-// without --allow-unstable); 4 stopped (deadlock, or more patients than run.max_patients).
+// tcsim command line. Exit codes (docs/cli.md, cli_support.hpp): 0 success; 1 internal failure;
+// 2 bad input (config, arguments, output paths) - nothing is simulated; 3 refused (an unstable
+// scenario without --allow-unstable, or results that would be overwritten); 4 stopped
+// (deadlock, or more patients than run.max_patients).
 
 #include <algorithm>
 #include <cerrno>
@@ -324,8 +325,8 @@ int main(int argc, char** argv) {
       "  tcsim compare configs/examples/area.yaml --models all\n"
       "  tcsim batch configs/experiments/integration_models.yaml\n"
       "  tcsim report results/integration_models.h5\n"
-      "Exit codes: 0 ok, 1 internal failure, 2 bad input, 3 refused (unstable), 4 stopped "
-      "(deadlock or patient limit).");
+      "Exit codes: 0 ok, 1 internal failure, 2 bad input, 3 refused (unstable, or results "
+      "would be overwritten), 4 stopped (deadlock or patient limit).");
 
   RunArguments run;
   CLI::App* run_cmd = app.add_subcommand("run", "Simulate a scenario and print its metrics");

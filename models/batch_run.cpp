@@ -41,16 +41,19 @@ struct Identity {
   std::string experiment;
   std::string scenario;
   std::string models;
+  std::string shard = "1/1";
 
   [[nodiscard]] std::string text() const {
-    return fmt::format("version: {}\n--- experiment\n{}\n--- scenario\n{}\n--- models\n{}", version,
-                       experiment, scenario, models);
+    return fmt::format(
+        "version: {}\nshard: {}\n--- experiment\n{}\n--- scenario\n{}\n--- models\n{}", version,
+        shard, experiment, scenario, models);
   }
   /// What differs from `other`, or "" if nothing.
   [[nodiscard]] std::string difference(const Identity& other) const {
     if (experiment != other.experiment) return "the experiment file has changed";
     if (scenario != other.scenario) return "the base scenario file has changed";
     if (models != other.models) return "the integration models file has changed";
+    if (shard != other.shard) return fmt::format("it is shard {}, not {}", other.shard, shard);
     if (version != other.version) {
       return fmt::format("it was written by {}, this is {}", other.version, version);
     }
@@ -70,6 +73,11 @@ Identity parse_identity(const std::string& text) {
   const auto line_end = text.find('\n');
   if (text.starts_with("version: ") && line_end != std::string::npos)
     id.version = text.substr(9, line_end - 9);
+  const auto shard = text.find("\nshard: ");
+  if (shard != std::string::npos && shard < text.find("\n--- experiment\n")) {
+    const auto from = shard + 8;
+    id.shard = text.substr(from, text.find('\n', from) - from);
+  }
   id.experiment = section("\n--- experiment\n", "\n--- scenario\n");
   id.scenario = section("\n--- scenario\n", "\n--- models\n");
   id.models = section("\n--- models\n", "");
@@ -154,8 +162,11 @@ TaskResult run_task(const Experiment& e, const PreparedPoint& p, std::int64_t po
 }
 
 ResultsMetadata metadata(const Experiment& e, const std::vector<PreparedPoint>& points,
-                         const std::string& version) {
+                         const BatchOptions& options) {
+  const std::string& version = options.version;
   ResultsMetadata m;
+  m.shard_index = options.shard_index;
+  m.shard_count = options.shard_count;
   m.tcsim_version = version;
   m.experiment_name = e.name;
   m.design_kind = design_kind_name(e.design);
@@ -266,7 +277,8 @@ Earlier inspect_earlier(const BatchOptions& options, const std::string& journal_
   } else if (has_file) {
     const ResultsFile file = read_results_file(options.output);
     const Identity found{file.meta.tcsim_version, file.meta.experiment_text,
-                         file.meta.scenario_text, file.meta.models_text};
+                         file.meta.scenario_text, file.meta.models_text,
+                         fmt::format("{}/{}", file.meta.shard_index, file.meta.shard_count)};
     const std::string why = identity.difference(found);
     if (!why.empty()) {
       throw BatchRefused(
@@ -359,8 +371,16 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
                        const BatchOptions& options) {
   const auto start = Clock::now();
   BatchSummary summary;
-  summary.tasks_total = e.tasks();
-  const Identity identity{options.version, e.text, e.scenario_text, e.models_text};
+  const Identity identity{options.version, e.text, e.scenario_text, e.models_text,
+                          fmt::format("{}/{}", options.shard_index, options.shard_count)};
+  const auto in_shard = [&](std::int64_t point, std::int64_t replication) {
+    const std::int64_t k = replication * static_cast<std::int64_t>(e.points.size()) + point;
+    return k % options.shard_count == options.shard_index - 1;
+  };
+  for (std::int64_t r = 0; r < e.replications; ++r) {
+    for (std::int64_t p = 0; p < static_cast<std::int64_t>(e.points.size()); ++p)
+      summary.tasks_total += in_shard(p, r) ? 1 : 0;
+  }
   const bool writing = !options.output.empty();
   const std::string journal_path = options.output + ".journal";
 
@@ -379,7 +399,7 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
   std::vector<std::pair<std::int64_t, std::int64_t>> todo;
   for (std::int64_t r = 0; r < e.replications; ++r) {
     for (std::int64_t p = 0; p < static_cast<std::int64_t>(e.points.size()); ++p) {
-      if (!earlier.done.count({p, r})) todo.emplace_back(p, r);
+      if (in_shard(p, r) && !earlier.done.count({p, r})) todo.emplace_back(p, r);
     }
   }
   summary.tasks_from_journal = summary.tasks_total - static_cast<std::int64_t>(todo.size());
@@ -410,7 +430,7 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
     journal.reset();
     JournalContents all = read_journal(journal_path);
     try {
-      write_results_file(options.output, metadata(e, points, options.version),
+      write_results_file(options.output, metadata(e, points, options),
                          tabulate(std::move(all.tasks), points.front().scenario.settings.size()));
     } catch (const std::runtime_error& error) {
       throw JournalError(

@@ -33,13 +33,17 @@ struct BatchOptions {
   std::string output;    // results file; "" runs without writing anything (for benchmarks)
   unsigned threads = 0;  // 0: one per core
   bool resume = false;
+  /// Run only shard `shard_index` (1-based) of `shard_count`: task k = replication x design
+  /// points + design point when k % shard_count == shard_index - 1 (for job arrays).
+  std::int64_t shard_index = 1;
+  std::int64_t shard_count = 1;
   std::string version;         // tcsim version, recorded and checked on resume
   double flush_seconds = 2.0;  // the longest a completed task waits to reach the journal
   std::function<void(const BatchProgress&)> on_progress;  // called from the calling thread
 };
 
 struct BatchSummary {
-  std::int64_t tasks_total = 0;
+  std::int64_t tasks_total = 0;         // of this run (the shard's, for a shard)
   std::int64_t tasks_from_journal = 0;  // completed by an earlier, interrupted run
   std::int64_t tasks_run = 0;
   bool already_complete = false;  // --resume of a finished file: nothing to do

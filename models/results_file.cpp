@@ -257,6 +257,10 @@ void write_contents(const Hdf5& h5, hid_t file, const ResultsMetadata& meta,
   write_attribute(h5, file, "tasks_present", present, H5T_STD_I64LE);
   write_attribute(h5, file, "complete", std::int64_t{present == meta.tasks_expected()},
                   H5T_STD_I64LE);
+  if (meta.shard_count > 1) {
+    write_attribute(h5, file, "shard_index", meta.shard_index, H5T_STD_I64LE);
+    write_attribute(h5, file, "shard_count", meta.shard_count, H5T_STD_I64LE);
+  }
 
   Handle config = ordered_group(h5, file, "config");
   write_text(h5, config, "experiment", meta.experiment_text);
@@ -440,6 +444,13 @@ std::vector<std::string> link_names(hid_t group) {
 
 }  // namespace
 
+std::int64_t ResultsMetadata::tasks_expected() const {
+  const std::int64_t all = static_cast<std::int64_t>(point_names.size()) * replications;
+  if (shard_count <= 1) return all;
+  const std::int64_t first = shard_index - 1;  // the shard's first task number
+  return first >= all ? 0 : (all - first + shard_count - 1) / shard_count;
+}
+
 const MetricColumn* ResultsTable::find(const std::string& key) const {
   for (const MetricColumn& m : metrics) {
     if (m.key() == key) return &m;
@@ -545,6 +556,12 @@ ResultsFile read_results_file(const std::string& path) {
   meta.replications =
       read_number_attribute<std::int64_t>(h5, file, "replications", H5T_NATIVE_INT64);
   out.complete = read_number_attribute<std::int64_t>(h5, file, "complete", H5T_NATIVE_INT64) != 0;
+  if (H5Aexists(file, "shard_count") > 0) {
+    meta.shard_index =
+        read_number_attribute<std::int64_t>(h5, file, "shard_index", H5T_NATIVE_INT64);
+    meta.shard_count =
+        read_number_attribute<std::int64_t>(h5, file, "shard_count", H5T_NATIVE_INT64);
+  }
   if (exists(file, "config")) {
     Handle config = h5.own(H5Gopen2(file, "config", H5P_DEFAULT), H5Gclose, "H5Gopen2");
     meta.experiment_text = read_text(h5, config, "experiment");

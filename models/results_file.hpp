@@ -27,8 +27,15 @@ struct ResultsMetadata {
   std::vector<std::vector<double>> factor_values;  // [factor][design point]
   std::vector<std::string> settings;               // time-series columns (empty: no series)
   std::vector<std::string> services;
-  [[nodiscard]] std::int64_t tasks_expected() const {
-    return static_cast<std::int64_t>(point_names.size()) * replications;
+  /// Which part of the tasks this file is for: shard `shard_index` (1-based) of `shard_count`
+  /// takes task k = replication x design points + design point when k % count = index - 1.
+  std::int64_t shard_index = 1;
+  std::int64_t shard_count = 1;
+  /// The tasks this file is meant to hold: all of them, or the shard's.
+  [[nodiscard]] std::int64_t tasks_expected() const;
+  [[nodiscard]] bool in_shard(std::int64_t design_point, std::int64_t replication) const {
+    const auto k = replication * static_cast<std::int64_t>(point_names.size()) + design_point;
+    return k % shard_count == shard_index - 1;
   }
 };
 

@@ -130,25 +130,12 @@ TaskResult read_task(Reader& r, const std::vector<MetricValue>& names, bool& ok)
   return t;
 }
 
-}  // namespace
-
-JournalContents read_journal(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw JournalError(system_error("cannot read the journal", path));
-  const std::string data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-  JournalContents contents;
-  if (data.size() < kMagicLength && std::string_view(kMagic).starts_with(data)) {
-    contents.header_torn = true;  // killed while creating it: nothing was flushed
-    contents.dropped_bytes = data.size();
-    return contents;
-  }
-  if (data.compare(0, kMagicLength, kMagic) != 0) {
-    throw JournalError(
-        fmt::format("'{}' is not a tcsim journal; move it away or choose another --out", path));
-  }
-
-  Reader file{data.data() + kMagicLength, data.data() + data.size()};
-  bool has_identity = false;
+/// Reads records from [at, end) into `contents` until one is cut short, fails its checksum or
+/// does not belong (a task before the identity when `has_identity` is false); returns where
+/// the intact records end.
+const char* read_records(const char* at, const char* end, JournalContents& contents,
+                         bool& has_identity) {
+  Reader file{at, end};
   while (file.at < file.end) {
     Reader record = file;
     const auto kind = record.get<std::uint32_t>();
@@ -179,8 +166,31 @@ JournalContents read_journal(const std::string& path) {
     if (!ok) break;
     file.at = record.at;
   }
+  return file.at;
+}
+
+}  // namespace
+
+JournalContents read_journal(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw JournalError(system_error("cannot read the journal", path));
+  const std::string data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  JournalContents contents;
+  if (data.size() < kMagicLength && std::string_view(kMagic).starts_with(data)) {
+    contents.header_torn = true;  // killed while creating it: nothing was flushed
+    contents.dropped_bytes = data.size();
+    return contents;
+  }
+  if (data.compare(0, kMagicLength, kMagic) != 0) {
+    throw JournalError(
+        fmt::format("'{}' is not a tcsim journal; move it away or choose another --out", path));
+  }
+
+  bool has_identity = false;
+  const char* intact =
+      read_records(data.data() + kMagicLength, data.data() + data.size(), contents, has_identity);
   contents.header_torn = !has_identity;
-  contents.intact_bytes = static_cast<std::uint64_t>(file.at - data.data());
+  contents.intact_bytes = static_cast<std::uint64_t>(intact - data.data());
   contents.dropped_bytes = data.size() - contents.intact_bytes;
   return contents;
 }
@@ -192,7 +202,7 @@ JournalWriter::JournalWriter(JournalWriter&& other) noexcept
     : path_(std::move(other.path_)),
       fd_(other.fd_),
       length_(other.length_),
-      metric_ids_(std::move(other.metric_ids_)) {
+      encoder_(std::move(other.encoder_)) {
   other.fd_ = -1;
 }
 
@@ -220,39 +230,38 @@ JournalWriter JournalWriter::resume(const std::string& path, const JournalConten
       ::ftruncate(fd, static_cast<off_t>(contents.intact_bytes)) != 0) {
     throw JournalError(system_error("cannot cut the torn end off the journal", path));
   }
-  for (std::uint32_t id = 0; id < contents.metric_names.size(); ++id) {
-    const MetricValue& m = contents.metric_names[id];
-    writer.metric_ids_.emplace(std::make_tuple(m.scope, m.name), id);
-  }
+  writer.encoder_ = TaskEncoder(contents.metric_names);
   return writer;
 }
 
-std::uint32_t JournalWriter::metric_id(const MetricValue& m, std::string& buffer) {
+TaskEncoder::TaskEncoder(const std::vector<MetricValue>& names) {
+  for (std::uint32_t id = 0; id < names.size(); ++id)
+    ids_.emplace(std::make_tuple(names[id].scope, names[id].name), id);
+}
+
+std::uint32_t TaskEncoder::metric_id(const MetricValue& m, std::string& out) {
   const auto key = std::make_tuple(m.scope, m.name);
-  const auto it = metric_ids_.find(key);
-  if (it != metric_ids_.end()) return it->second;
-  const auto id = static_cast<std::uint32_t>(metric_ids_.size());
+  const auto it = ids_.find(key);
+  if (it != ids_.end()) return it->second;
+  const auto id = static_cast<std::uint32_t>(ids_.size());
   std::string payload;
   put(payload, id);
   put_text(payload, m.scope);
   put_text(payload, m.name);
   put_text(payload, m.unit);
-  put_record(buffer, kMetricName, payload);
-  metric_ids_.emplace(key, id);
+  put_record(out, kMetricName, payload);
+  ids_.emplace(key, id);
   return id;
 }
 
-void JournalWriter::append(const std::vector<TaskResult>& tasks) {
-  if (tasks.empty()) return;
-  const auto ids_before = metric_ids_;
-  std::string buffer;
+void TaskEncoder::encode(const std::vector<TaskResult>& tasks, std::string& out) {
   for (const TaskResult& t : tasks) {
     std::string payload;
     put(payload, t.design_point);
     put(payload, t.replication);
     put(payload, static_cast<std::uint32_t>(t.metrics.size()));
     for (const MetricValue& m : t.metrics) {
-      put(payload, metric_id(m, buffer));
+      put(payload, metric_id(m, out));
       put(payload, m.value);
     }
     const bool kept = !t.occupancy.empty();
@@ -262,14 +271,36 @@ void JournalWriter::append(const std::vector<TaskResult>& tasks) {
       payload.append(reinterpret_cast<const char*>(series->data()),
                      series->size() * sizeof(double));
     }
-    put_record(buffer, kTask, payload);
+    put_record(out, kTask, payload);
   }
+}
+
+std::string encode_tasks(const std::vector<TaskResult>& tasks) {
+  std::string block;
+  TaskEncoder().encode(tasks, block);
+  return block;
+}
+
+std::vector<TaskResult> decode_tasks(const std::string& block) {
+  JournalContents contents;
+  bool has_identity = true;  // a block has no identity record
+  const char* end = block.data() + block.size();
+  if (read_records(block.data(), end, contents, has_identity) != end)
+    throw JournalError("a block of task records is malformed or cut short");
+  return std::move(contents.tasks);
+}
+
+void JournalWriter::append(const std::vector<TaskResult>& tasks) {
+  if (tasks.empty()) return;
+  const TaskEncoder before = encoder_;
+  std::string buffer;
+  encoder_.encode(tasks, buffer);
   try {
     write_all(fd_, buffer, path_);
   } catch (const JournalError&) {
     // Leave the journal as it was after the last good flush, and forget names not recorded.
     (void)::ftruncate(fd_, static_cast<off_t>(length_));
-    metric_ids_ = ids_before;
+    encoder_ = before;
     throw;
   }
   length_ += buffer.size();

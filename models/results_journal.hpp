@@ -38,6 +38,26 @@ struct JournalContents {
 /// Reads every intact record of the journal at `path`; JournalError if it is not a journal.
 [[nodiscard]] JournalContents read_journal(const std::string& path);
 
+/// Turns tasks into the journal's records, naming each metric (kind 1) the first time this
+/// encoder meets it, so later records carry only its number.
+class TaskEncoder {
+ public:
+  TaskEncoder() = default;
+  /// Continues the numbering of a journal read back.
+  explicit TaskEncoder(const std::vector<MetricValue>& names);
+  /// Appends the records of `tasks` (and of metric names new to this encoder) to `out`.
+  void encode(const std::vector<TaskResult>& tasks, std::string& out);
+
+ private:
+  [[nodiscard]] std::uint32_t metric_id(const MetricValue& m, std::string& out);
+  std::map<std::tuple<std::string, std::string>, std::uint32_t> ids_;
+};
+
+/// Tasks as one self-contained block of records (metric names included), e.g. a message
+/// between processes, and back. decode_tasks throws JournalError on a malformed block.
+[[nodiscard]] std::string encode_tasks(const std::vector<TaskResult>& tasks);
+[[nodiscard]] std::vector<TaskResult> decode_tasks(const std::string& block);
+
 class JournalWriter {
  public:
   /// Starts a new journal at `path` (which must not exist) holding `identity`.
@@ -58,12 +78,11 @@ class JournalWriter {
 
  private:
   JournalWriter(std::string path, int fd, std::uint64_t length);
-  [[nodiscard]] std::uint32_t metric_id(const MetricValue& m, std::string& buffer);
 
   std::string path_;
   int fd_ = -1;
   std::uint64_t length_ = 0;  // bytes known to be written and synced
-  std::map<std::tuple<std::string, std::string>, std::uint32_t> metric_ids_;
+  TaskEncoder encoder_;
 };
 
 }  // namespace tcsim::models

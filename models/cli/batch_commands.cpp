@@ -18,6 +18,7 @@
 #include "models/file_output.hpp"
 #include "models/results_file.hpp"
 #include "models/results_journal.hpp"
+#include "models/results_merge.hpp"
 #include "models/results_report.hpp"
 
 namespace tcsim::cli {
@@ -89,6 +90,24 @@ int batch_command(const BatchArguments& args) {
 
   models::BatchOptions options;
   options.output = args.out.value_or(experiment.output);
+  if (args.shard) {
+    std::smatch m;
+    static const std::regex form(R"(^\s*(\d+)\s*/\s*(\d+)\s*$)");
+    if (!std::regex_match(*args.shard, m, form) || std::stoll(m[1]) < 1 ||
+        std::stoll(m[1]) > std::stoll(m[2])) {
+      throw UsageError(
+          fmt::format("--shard '{}': expected i/n with 1 <= i <= n, e.g. 3/8", *args.shard));
+    }
+    options.shard_index = std::stoll(m[1]);
+    options.shard_count = std::stoll(m[2]);
+    if (!args.out) {
+      // Each shard needs a file of its own: results/x.h5 -> results/x.shard-3-of-8.h5.
+      options.output = fs::path(options.output)
+                           .replace_extension(fmt::format("shard-{}-of-{}.h5", options.shard_index,
+                                                          options.shard_count))
+                           .string();
+    }
+  }
   options.threads = args.threads;
   options.resume = args.resume;
   options.version = version_text();
@@ -122,15 +141,46 @@ int batch_command(const BatchArguments& args) {
   const double rate = summary.wall_seconds > 0
                           ? static_cast<double>(summary.tasks_run) / summary.wall_seconds
                           : 0.0;
+  const std::string shard_text =
+      options.shard_count > 1
+          ? fmt::format(", shard {} of {}", options.shard_index, options.shard_count)
+          : "";
   print(fmt::format(
-      "{}: {} tasks ({} design points x {} replications): {} run now{}, in {:.1f} s ({:.1f} "
-      "runs/s, {:.2f} M events/s; writing {:.2f} s)\nresults: {}\nnext: tcsim report {}\n",
+      "{}: {} tasks ({} design points x {} replications{}): {} run now{}, in {:.1f} s ({:.1f} "
+      "runs/s, {:.2f} M events/s; writing {:.2f} s)\nresults: {}\nnext: tcsim {} {}\n",
       experiment.name, summary.tasks_total, experiment.points.size(), experiment.replications,
-      summary.tasks_run,
+      shard_text, summary.tasks_run,
       summary.tasks_from_journal ? fmt::format(", {} from the journal", summary.tasks_from_journal)
                                  : "",
       summary.wall_seconds, rate, static_cast<double>(summary.events) / summary.wall_seconds / 1e6,
-      summary.write_seconds, options.output, options.output));
+      summary.write_seconds, options.output, options.shard_count > 1 ? "merge" : "report",
+      options.shard_count > 1 ? "<every shard's file> --out ALL.h5" : options.output));
+  return kOk;
+}
+
+int merge_command(const MergeArguments& args) {
+  check_new_results_file(args.out);
+  models::MergedResults merged;
+  try {
+    merged = models::merge_results(args.inputs);
+  } catch (const models::MergeRefused& e) {
+    throw Refused(e.what());
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());  // a file that cannot be read as results
+  }
+  if (!merged.missing.empty()) {
+    const std::string list = models::describe_tasks(merged.file.meta, merged.missing);
+    if (args.require_complete) {
+      throw Refused(
+          fmt::format("{} task(s) are in none of the files: {}", merged.missing.size(), list));
+    }
+    fmt::print(stderr, "tcsim: warning: {} task(s) are in none of the files: {}\n",
+               merged.missing.size(), list);
+  }
+  models::write_results_file(args.out, merged.file.meta, merged.file.table);
+  print(fmt::format("{}: {} files, {} of {} tasks{}\n", args.out, args.inputs.size(),
+                    merged.file.table.rows(), merged.file.meta.tasks_expected(),
+                    merged.missing.empty() ? " (complete)" : " (INCOMPLETE)"));
   return kOk;
 }
 

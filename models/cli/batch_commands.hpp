@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/scenario.hpp"
 #include "models/scenario_run.hpp"
@@ -16,6 +17,13 @@ struct BatchArguments {
   unsigned threads = 0;
   bool resume = false;
   bool quiet = false;
+  std::optional<std::string> shard;  // "i/n"
+};
+
+struct MergeArguments {
+  std::vector<std::string> inputs;
+  std::string out;
+  bool require_complete = false;
 };
 
 struct ReportArguments {
@@ -28,6 +36,7 @@ struct ReportArguments {
 
 int batch_command(const BatchArguments& args);
 int report_command(const ReportArguments& args);
+int merge_command(const MergeArguments& args);
 
 /// True when `--out` names a results file rather than a folder.
 [[nodiscard]] bool is_results_file(const std::string& out);

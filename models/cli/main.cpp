@@ -438,6 +438,11 @@ int main(int argc, char** argv) {
   batch_cmd->add_flag("--resume", batch.resume,
                       "Continue an interrupted run: only the tasks not yet saved are run");
   batch_cmd->add_flag("--quiet", batch.quiet, "No progress line");
+  batch_cmd
+      ->add_option("--shard", batch.shard,
+                   "Run only shard i of n (1 <= i <= n) of the tasks, e.g. for a Slurm job "
+                   "array; merge the shards' files with tcsim merge")
+      ->type_name("i/n");
   batch_cmd->footer(
       "Examples:\n  tcsim batch configs/experiments/integration_models.yaml\n"
       "  tcsim batch configs/experiments/integration_models.yaml --resume\n"
@@ -461,6 +466,17 @@ int main(int argc, char** argv) {
       "  tcsim report results/integration_models.h5 --baseline 'direct_provision, "
       "productivity_gain=0' --out results/report");
 
+  MergeArguments merge;
+  CLI::App* merge_cmd = app.add_subcommand(
+      "merge", "Merge the results files of one experiment's shards into one results file");
+  merge_cmd->add_option("files", merge.inputs, "Results files of the shards")->required();
+  merge_cmd->add_option("--out", merge.out, "The merged results file")->required();
+  merge_cmd->add_flag("--require-complete", merge.require_complete,
+                      "Refuse (exit 3) if some task is in none of the files");
+  merge_cmd->footer(
+      "Example:\n  tcsim merge results/x.shard-*-of-8.h5 --out results/x.h5 "
+      "--require-complete");
+
   CLI::App* schema_cmd = app.add_subcommand("schema", "Print the scenario format");
 
   try {
@@ -477,6 +493,7 @@ int main(int argc, char** argv) {
     if (savings_cmd->parsed()) return savings_command(savings);
     if (batch_cmd->parsed()) return batch_command(batch);
     if (report_cmd->parsed()) return report_command(report);
+    if (merge_cmd->parsed()) return merge_command(merge);
     if (describe_cmd->parsed()) return describe_command(describe);
     if (schema_cmd->parsed()) {
       print(models::scenario_schema());

@@ -302,7 +302,7 @@ void run_tasks(const Experiment& e, const std::vector<PreparedPoint>& points,
                const BatchOptions& options, BatchSummary& summary,
                const std::function<void(const std::vector<TaskResult>&)>& flush) {
   Outbox outbox;
-  std::atomic<std::size_t> next{0};
+  std::atomic<std::size_t> next{0};  // local threads and remote workers take from one list
   std::atomic<std::uint64_t> events{0};
   std::atomic<bool> stop{false};
   std::vector<std::thread> pool;
@@ -329,21 +329,52 @@ void run_tasks(const Experiment& e, const std::vector<PreparedPoint>& points,
   const auto flush_every = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(options.flush_seconds));
   const auto progress_every = std::chrono::milliseconds(500);
-  const auto wait = options.on_progress ? std::min<Clock::duration>(flush_every, progress_every)
-                                        : Clock::duration(flush_every);
+  // With remote workers this thread answers them every few milliseconds.
+  const auto wait = options.remote        ? Clock::duration(std::chrono::milliseconds(2))
+                    : options.on_progress ? std::min<Clock::duration>(flush_every, progress_every)
+                                          : Clock::duration(flush_every);
+  const auto take = [&](std::size_t n) {
+    std::vector<TaskId> chunk;
+    if (stop) return chunk;
+    const std::size_t first = next.fetch_add(n);  // past the end is harmless: workers check
+    for (std::size_t i = first; i < std::min(todo.size(), first + n); ++i)
+      chunk.push_back(todo[i]);
+    return chunk;
+  };
+  std::vector<TaskResult> from_remote;
+  bool remote_busy = options.remote != nullptr;
+  auto last_flush = Clock::now();
   try {
     bool all_finished = false;
-    while (!all_finished) {
+    while (!all_finished || remote_busy) {
       std::exception_ptr worker_failure;
-      const std::vector<TaskResult> batch =
+      std::vector<TaskResult> batch =
           outbox.take(Clock::now() + wait, threads, all_finished, worker_failure);
+      if (remote_busy && all_finished && batch.empty())
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));  // only remote work is left
+      if (remote_busy) {
+        remote_busy = options.remote->poll(take, [&](std::vector<TaskResult> results) {
+          for (TaskResult& r : results)
+            from_remote.push_back(std::move(r));
+        });
+        // Remote results wait for the next flush, at most flush_seconds away.
+        if (!remote_busy || Clock::now() - last_flush >= flush_every) {
+          for (TaskResult& r : from_remote)
+            batch.push_back(std::move(r));
+          from_remote.clear();
+        }
+      }
       summary.tasks_run += static_cast<std::int64_t>(batch.size());
-      if (!batch.empty()) flush(batch);
+      if (!batch.empty()) {
+        flush(batch);
+        last_flush = Clock::now();
+      }
       if (worker_failure) {
         failure = worker_failure;
         break;
       }
-      if (options.on_progress && (all_finished || Clock::now() - last_progress >= progress_every)) {
+      if (options.on_progress &&
+          ((all_finished && !remote_busy) || Clock::now() - last_progress >= progress_every)) {
         last_progress = Clock::now();
         BatchProgress p;
         p.done = summary.tasks_from_journal + summary.tasks_run;
@@ -441,6 +472,27 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
   }
   summary.wall_seconds = seconds_since(start);
   return summary;
+}
+
+struct TaskRunner::Prepared {
+  std::vector<PreparedPoint> points;
+};
+
+TaskRunner::TaskRunner(const Experiment& experiment, const IntegrationModels* models,
+                       unsigned threads)
+    : experiment_(experiment),
+      threads_(threads ? threads : std::thread::hardware_concurrency()),
+      prepared_(std::make_unique<Prepared>(Prepared{prepare(experiment, models, threads_)})) {}
+
+TaskRunner::~TaskRunner() = default;
+
+std::vector<TaskResult> TaskRunner::run(const std::vector<TaskId>& tasks) {
+  return sim::run_replications(tasks.size(), threads_, [&](std::size_t i) {
+    std::uint64_t events = 0;
+    const auto [point, replication] = tasks[i];
+    return run_task(experiment_, prepared_->points.at(static_cast<std::size_t>(point)), point,
+                    replication, events);
+  });
 }
 
 }  // namespace tcsim::models

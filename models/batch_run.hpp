@@ -8,11 +8,15 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "models/experiment.hpp"
 #include "models/integration_model.hpp"
+#include "models/task_result.hpp"
 
 namespace tcsim::models {
 
@@ -20,6 +24,36 @@ namespace tcsim::models {
 /// another experiment): nothing was run or written.
 struct BatchRefused : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+/// A task: (design point, replication).
+using TaskId = std::pair<std::int64_t, std::int64_t>;
+
+/// Other processes taking tasks too (MPI ranks), served by the thread that writes results:
+/// run_batch polls it between flushes. `take(n)` hands out up to n tasks not yet taken (none
+/// when all are); `deliver` receives the results a remote worker sends back.
+class RemoteWorkers {
+ public:
+  virtual ~RemoteWorkers() = default;
+  /// Serves what has arrived without waiting long; returns true while a remote worker is still
+  /// busy or has not yet been told there is nothing left. Throws if a remote worker failed.
+  virtual bool poll(const std::function<std::vector<TaskId>(std::size_t)>& take,
+                    const std::function<void(std::vector<TaskResult>)>& deliver) = 0;
+};
+
+/// Runs tasks handed to this process (an MPI rank that is not the coordinator): the design
+/// points are prepared once, as run_batch does.
+class TaskRunner {
+ public:
+  TaskRunner(const Experiment& experiment, const IntegrationModels* models, unsigned threads);
+  ~TaskRunner();
+  [[nodiscard]] std::vector<TaskResult> run(const std::vector<TaskId>& tasks);
+
+ private:
+  struct Prepared;
+  const Experiment& experiment_;
+  unsigned threads_;
+  std::unique_ptr<Prepared> prepared_;
 };
 
 struct BatchProgress {
@@ -40,6 +74,7 @@ struct BatchOptions {
   std::string version;         // tcsim version, recorded and checked on resume
   double flush_seconds = 2.0;  // the longest a completed task waits to reach the journal
   std::function<void(const BatchProgress&)> on_progress;  // called from the calling thread
+  RemoteWorkers* remote = nullptr;  // other processes sharing the tasks (MPI), or none
 };
 
 struct BatchSummary {

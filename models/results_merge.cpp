@@ -39,10 +39,9 @@ std::string describe_tasks(const ResultsMetadata& meta,
   std::string text;
   for (std::size_t i = 0; i < std::min(most, tasks.size()); ++i) {
     const auto [p, r] = tasks[i];
-    const std::string name =
-        p >= 0 && static_cast<std::size_t>(p) < meta.point_names.size()
-            ? meta.point_names[static_cast<std::size_t>(p)]
-            : std::string("?");
+    const std::string name = p >= 0 && static_cast<std::size_t>(p) < meta.point_names.size()
+                                 ? meta.point_names[static_cast<std::size_t>(p)]
+                                 : std::string("?");
     text += fmt::format("{}design point {} ({}) replication {}", i ? ", " : "", p, name, r);
   }
   if (tasks.size() > most) text += fmt::format(" and {} more", tasks.size() - most);
@@ -56,8 +55,8 @@ MergedResults merge_results(const std::vector<std::string>& paths) {
     files.push_back(read_results_file(path));
     const std::string why = mismatch(files.front().meta, files.back().meta);
     if (!why.empty()) {
-      throw MergeRefused(fmt::format("'{}' is not of the same experiment as '{}': {}", path,
-                                     paths.front(), why));
+      throw MergeRefused(
+          fmt::format("'{}' is not of the same experiment as '{}': {}", path, paths.front(), why));
     }
   }
 

@@ -81,7 +81,7 @@ void check_new_results_file(const std::string& path) {
   prepare_folder_of(path);
 }
 
-int batch_command(const BatchArguments& args) {
+int batch_command(const BatchArguments& args, models::RemoteWorkers* remote) {
   const models::Experiment experiment =
       models::load_experiment(args.experiment, shipped_config("integration_models.yaml"));
   std::optional<models::IntegrationModels> models;
@@ -111,6 +111,7 @@ int batch_command(const BatchArguments& args) {
   options.threads = args.threads;
   options.resume = args.resume;
   options.version = version_text();
+  options.remote = remote;
   prepare_folder_of(options.output);
   const bool show_progress = !args.quiet && ::isatty(STDERR_FILENO);
   if (show_progress) {
@@ -145,15 +146,20 @@ int batch_command(const BatchArguments& args) {
       options.shard_count > 1
           ? fmt::format(", shard {} of {}", options.shard_index, options.shard_count)
           : "";
+  // Events are counted where tasks run; other ranks' are not seen here.
+  const std::string events =
+      remote ? ""
+             : fmt::format(", {:.2f} M events/s",
+                           static_cast<double>(summary.events) / summary.wall_seconds / 1e6);
   print(fmt::format(
       "{}: {} tasks ({} design points x {} replications{}): {} run now{}, in {:.1f} s ({:.1f} "
-      "runs/s, {:.2f} M events/s; writing {:.2f} s)\nresults: {}\nnext: tcsim {} {}\n",
+      "runs/s{}; writing {:.2f} s)\nresults: {}\nnext: tcsim {} {}\n",
       experiment.name, summary.tasks_total, experiment.points.size(), experiment.replications,
       shard_text, summary.tasks_run,
       summary.tasks_from_journal ? fmt::format(", {} from the journal", summary.tasks_from_journal)
                                  : "",
-      summary.wall_seconds, rate, static_cast<double>(summary.events) / summary.wall_seconds / 1e6,
-      summary.write_seconds, options.output, options.shard_count > 1 ? "merge" : "report",
+      summary.wall_seconds, rate, events, summary.write_seconds, options.output,
+      options.shard_count > 1 ? "merge" : "report",
       options.shard_count > 1 ? "<every shard's file> --out ALL.h5" : options.output));
   return kOk;
 }

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "models/batch_run.hpp"
 #include "models/scenario.hpp"
 #include "models/scenario_run.hpp"
 
@@ -18,6 +19,7 @@ struct BatchArguments {
   bool resume = false;
   bool quiet = false;
   std::optional<std::string> shard;  // "i/n"
+  std::size_t chunk = 4;             // tasks per message to an MPI rank
 };
 
 struct MergeArguments {
@@ -34,7 +36,8 @@ struct ReportArguments {
   bool no_plots = false;
 };
 
-int batch_command(const BatchArguments& args);
+/// `remote`: other MPI ranks sharing the tasks (this process coordinates), or none.
+int batch_command(const BatchArguments& args, models::RemoteWorkers* remote = nullptr);
 int report_command(const ReportArguments& args);
 int merge_command(const MergeArguments& args);
 

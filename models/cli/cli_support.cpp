@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "models/config_error.hpp"
+#include "sim/network_simulation.hpp"
 #include "tcsim_git_commit.hpp"  // generated at build time: TCSIM_GIT_COMMIT
 
 namespace tcsim::cli {
@@ -28,6 +30,27 @@ std::string version_text() {
 
 void print(const std::string& text) {
   std::fwrite(text.data(), 1, text.size(), stdout);
+}
+
+int guarded(const std::function<int()>& command) {
+  try {
+    return command();
+  } catch (const models::ConfigError& e) {
+    fmt::print(stderr, "tcsim: error: {}\n", e.what());
+    return kBadInput;
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "tcsim: error: {}\n", e.what());
+    return kBadInput;
+  } catch (const Refused& e) {
+    fmt::print(stderr, "tcsim: refused: {}\n", e.what());
+    return kRefused;
+  } catch (const sim::SimulationStopped& e) {
+    fmt::print(stderr, "tcsim: stopped: {}\n", e.what());
+    return kStopped;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "tcsim: error: {}\n", e.what());
+    return kInternal;
+  }
 }
 
 std::string shipped_config(const std::string& name) {

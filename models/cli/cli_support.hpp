@@ -2,6 +2,7 @@
 // What every tcsim command shares: exit codes (docs/cli.md), the errors that map to them, and
 // where the files shipped with tcsim are found.
 
+#include <functional>
 #include <stdexcept>
 #include <string>
 
@@ -24,6 +25,9 @@ struct Refused : std::runtime_error {
 [[nodiscard]] std::string version_text();
 
 void print(const std::string& text);
+
+/// Runs a command, turning what it throws into its message on stderr and its exit code.
+[[nodiscard]] int guarded(const std::function<int()>& command);
 
 /// A shipped config (e.g. "integration_models.yaml"): installed with the binary
 /// (<prefix>/share/tcsim/configs, as configured), else in the source tree the binary was built

@@ -19,6 +19,9 @@
 
 #include "models/cli/batch_commands.hpp"
 #include "models/cli/cli_support.hpp"
+#ifdef TCSIM_WITH_MPI
+#include "models/cli/mpi_batch.hpp"
+#endif
 #include "models/config_error.hpp"
 #include "models/describe.hpp"
 #include "models/file_output.hpp"
@@ -443,6 +446,14 @@ int main(int argc, char** argv) {
                    "Run only shard i of n (1 <= i <= n) of the tasks, e.g. for a Slurm job "
                    "array; merge the shards' files with tcsim merge")
       ->type_name("i/n");
+#ifdef TCSIM_WITH_MPI
+  batch_cmd
+      ->add_option("--chunk", batch.chunk,
+                   "Under mpirun: tasks handed to a rank at a time (threads are per rank, "
+                   "default 1)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+#endif
   batch_cmd->footer(
       "Examples:\n  tcsim batch configs/experiments/integration_models.yaml\n"
       "  tcsim batch configs/experiments/integration_models.yaml --resume\n"
@@ -486,34 +497,20 @@ int main(int argc, char** argv) {
     return code == 0 ? kOk : kBadInput;
   }
 
-  try {
+  return guarded([&] {
     if (run_cmd->parsed()) return run_command(run);
     if (check_cmd->parsed()) return check_command(check);
     if (compare_cmd->parsed()) return compare_command(compare);
     if (savings_cmd->parsed()) return savings_command(savings);
+#ifdef TCSIM_WITH_MPI
+    if (batch_cmd->parsed()) return mpi_batch_command(batch);
+#else
     if (batch_cmd->parsed()) return batch_command(batch);
+#endif
     if (report_cmd->parsed()) return report_command(report);
     if (merge_cmd->parsed()) return merge_command(merge);
     if (describe_cmd->parsed()) return describe_command(describe);
-    if (schema_cmd->parsed()) {
-      print(models::scenario_schema());
-      return kOk;
-    }
-  } catch (const models::ConfigError& e) {
-    fmt::print(stderr, "tcsim: error: {}\n", e.what());
-    return kBadInput;
-  } catch (const UsageError& e) {
-    fmt::print(stderr, "tcsim: error: {}\n", e.what());
-    return kBadInput;
-  } catch (const Refused& e) {
-    fmt::print(stderr, "tcsim: refused: {}\n", e.what());
-    return kRefused;
-  } catch (const sim::SimulationStopped& e) {
-    fmt::print(stderr, "tcsim: stopped: {}\n", e.what());
-    return kStopped;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "tcsim: error: {}\n", e.what());
-    return kInternal;
-  }
-  return kOk;
+    if (schema_cmd->parsed()) print(models::scenario_schema());
+    return int{kOk};
+  });
 }

@@ -341,34 +341,36 @@ void run_tasks(const Experiment& e, const std::vector<PreparedPoint>& points,
       chunk.push_back(todo[i]);
     return chunk;
   };
-  std::vector<TaskResult> from_remote;
+  // Completed tasks, local and remote, wait here for the next flush: one write and fsync at
+  // most every flush_seconds (and at the end, or before a failure is reported).
+  std::vector<TaskResult> pending;
   bool remote_busy = options.remote != nullptr;
   auto last_flush = Clock::now();
+  const auto flush_pending = [&] {
+    if (!pending.empty()) flush(pending);
+    pending.clear();
+    last_flush = Clock::now();
+  };
   try {
     bool all_finished = false;
     while (!all_finished || remote_busy) {
       std::exception_ptr worker_failure;
-      std::vector<TaskResult> batch =
+      std::vector<TaskResult> local =
           outbox.take(Clock::now() + wait, threads, all_finished, worker_failure);
-      if (remote_busy && all_finished && batch.empty())
+      if (remote_busy && all_finished && local.empty())
         std::this_thread::sleep_for(std::chrono::milliseconds(1));  // only remote work is left
+      summary.tasks_run += static_cast<std::int64_t>(local.size());
+      for (TaskResult& r : local)
+        pending.push_back(std::move(r));
       if (remote_busy) {
         remote_busy = options.remote->poll(take, [&](std::vector<TaskResult> results) {
+          summary.tasks_run += static_cast<std::int64_t>(results.size());
           for (TaskResult& r : results)
-            from_remote.push_back(std::move(r));
+            pending.push_back(std::move(r));
         });
-        // Remote results wait for the next flush, at most flush_seconds away.
-        if (!remote_busy || Clock::now() - last_flush >= flush_every) {
-          for (TaskResult& r : from_remote)
-            batch.push_back(std::move(r));
-          from_remote.clear();
-        }
       }
-      summary.tasks_run += static_cast<std::int64_t>(batch.size());
-      if (!batch.empty()) {
-        flush(batch);
-        last_flush = Clock::now();
-      }
+      const bool finishing = (all_finished && !remote_busy) || worker_failure;
+      if (finishing || Clock::now() - last_flush >= flush_every) flush_pending();
       if (worker_failure) {
         failure = worker_failure;
         break;
@@ -388,6 +390,10 @@ void run_tasks(const Experiment& e, const std::vector<PreparedPoint>& points,
     }
   } catch (...) {
     failure = std::current_exception();
+    try {
+      flush_pending();  // what completed before the failure is kept, if the journal allows
+    } catch (...) {
+    }
   }
   stop = true;
   for (std::thread& t : pool)

@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -68,6 +69,26 @@ int run_plots(const std::vector<std::string>& arguments) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
+/// "i/n" with 1 <= i <= n; a UsageError otherwise (also for numbers too large to hold).
+std::pair<std::int64_t, std::int64_t> parse_shard(const std::string& text) {
+  const auto bad = [&text] {
+    return UsageError(fmt::format("--shard '{}': expected i/n with 1 <= i <= n, e.g. 3/8", text));
+  };
+  std::smatch m;
+  static const std::regex form(R"(^\s*(\d+)\s*/\s*(\d+)\s*$)");
+  if (!std::regex_match(text, m, form)) throw bad();
+  std::int64_t index = 0;
+  std::int64_t count = 0;
+  const std::string i = m[1];
+  const std::string n = m[2];
+  if (std::from_chars(i.data(), i.data() + i.size(), index).ec != std::errc{} ||
+      std::from_chars(n.data(), n.data() + n.size(), count).ec != std::errc{} || index < 1 ||
+      index > count) {
+    throw bad();
+  }
+  return {index, count};
+}
+
 }  // namespace
 
 bool is_results_file(const std::string& out) {
@@ -91,15 +112,9 @@ int batch_command(const BatchArguments& args, models::RemoteWorkers* remote) {
   models::BatchOptions options;
   options.output = args.out.value_or(experiment.output);
   if (args.shard) {
-    std::smatch m;
-    static const std::regex form(R"(^\s*(\d+)\s*/\s*(\d+)\s*$)");
-    if (!std::regex_match(*args.shard, m, form) || std::stoll(m[1]) < 1 ||
-        std::stoll(m[1]) > std::stoll(m[2])) {
-      throw UsageError(
-          fmt::format("--shard '{}': expected i/n with 1 <= i <= n, e.g. 3/8", *args.shard));
-    }
-    options.shard_index = std::stoll(m[1]);
-    options.shard_count = std::stoll(m[2]);
+    const auto [index, count] = parse_shard(*args.shard);
+    options.shard_index = index;
+    options.shard_count = count;
     if (!args.out) {
       // Each shard needs a file of its own: results/x.h5 -> results/x.shard-3-of-8.h5.
       options.output = fs::path(options.output)

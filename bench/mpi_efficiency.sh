@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Parallel efficiency of `tcsim batch` under MPI from 1 to 2 ranks (one thread per rank), on
-# bench/experiments/mpi_efficiency.yaml (240 tasks): efficiency = T(1 rank) / (2 x T(2 ranks)).
+# bench/experiments/mpi_efficiency.yaml (240 two-year tasks of the example area): efficiency = T(1 rank) / (2 x T(2 ranks)).
 #
 #   bench/mpi_efficiency.sh [TCSIM [RUNS]]
 #

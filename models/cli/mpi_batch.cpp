@@ -51,6 +51,22 @@ class RankWorkers : public models::RemoteWorkers {
     return active_ > 0;
   }
 
+  /// Tells every rank still waiting that there is nothing to do: needed when the batch ends
+  /// without handing out work (e.g. --resume of a finished file), or the ranks would wait on.
+  void stop_all() {
+    while (active_ > 0) {
+      MPI_Status status;
+      MPI_Probe(MPI_ANY_SOURCE, kResultsTag, MPI_COMM_WORLD, &status);
+      int bytes = 0;
+      MPI_Get_count(&status, MPI_BYTE, &bytes);
+      std::string block(static_cast<std::size_t>(bytes), '\0');
+      MPI_Recv(block.data(), bytes, MPI_BYTE, status.MPI_SOURCE, kResultsTag, MPI_COMM_WORLD,
+               MPI_STATUS_IGNORE);
+      MPI_Send(nullptr, 0, MPI_INT64_T, status.MPI_SOURCE, kWorkTag, MPI_COMM_WORLD);
+      --active_;
+    }
+  }
+
  private:
   int active_;  // ranks not yet told to stop
   std::size_t chunk_;
@@ -100,6 +116,7 @@ int mpi_batch_command(const BatchArguments& args) {
     if (rank == 0) {
       RankWorkers workers(ranks, args.chunk);
       code = guarded([&] { return batch_command(per_rank, &workers); });
+      if (code == kOk) workers.stop_all();
     } else {
       code = guarded([&] { return work(per_rank); });
     }

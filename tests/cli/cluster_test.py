@@ -673,6 +673,19 @@ class MpiTest(unittest.TestCase):
             self.assertIn("--shard '0/3'", bad.stderr)
             self.assertEqual(os.listdir(tmp), ["models.h5"])
 
+    def test_resume_of_a_finished_file_under_mpirun_runs_nothing_and_ends(self):
+        # Rank 0 has no work to hand out: it must still release the ranks waiting for some
+        # (they would otherwise wait for ever - run_mpi's timeout fails the test).
+        exp = bt.experiment("small_models")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "models.h5")
+            bt.assert_exit(self, self.run_mpi(3, "batch", exp, "--out", out, "--quiet"), 0)
+            digest = bt.sha256(out)
+            again = self.run_mpi(3, "batch", exp, "--out", out, "--quiet", "--resume")
+            bt.assert_exit(self, again, 0)
+            self.assertIn("nothing to run", again.stdout)
+            self.assertEqual(bt.sha256(out), digest)
+
 
 def main():
     global MPI_TCSIM

@@ -23,6 +23,16 @@ def run(*args, check=False):
     return subprocess.run([TCSIM, *args], capture_output=True, text=True, check=check)
 
 
+def assert_bad_input(test, out, expects, path):
+    """Exit 2, nothing on stdout, and every expected text (with {file} = path) on stderr."""
+    shown = f"\n--- stderr ---\n{out.stderr}--- stdout ---\n{out.stdout}"
+    test.assertEqual(out.returncode, 2, f"exit code {out.returncode}{shown}")
+    test.assertEqual(out.stdout, "", shown)
+    missing = [e.replace("{file}", path) for e in expects
+               if e.replace("{file}", path) not in out.stderr]
+    test.assertEqual(missing, [], f"stderr lacks these{shown}")
+
+
 def erlang_c_wait(lam, mu, c):
     """Mean wait in queue of M/M/c (Erlang C)."""
     a = lam / mu
@@ -840,13 +850,7 @@ class BadModelsFileTest(unittest.TestCase):
                          "--set", "run.horizon=300"]]
             for command in commands:
                 with self.subTest(file=os.path.basename(path), command=command[0]):
-                    out = run_in_root(*command)
-                    shown = f"\n--- stderr ---\n{out.stderr}--- stdout ---\n{out.stdout}"
-                    self.assertEqual(out.returncode, 2, f"exit code {out.returncode}{shown}")
-                    self.assertEqual(out.stdout, "", shown)
-                    missing = [e.replace("{file}", path) for e in expects
-                               if e.replace("{file}", path) not in out.stderr]
-                    self.assertEqual(missing, [], f"stderr lacks these{shown}")
+                    assert_bad_input(self, run_in_root(*command), expects, path)
 
 
 # --- tcsim savings: the main job ----------------------------------------------------------------
@@ -1087,12 +1091,7 @@ class BadNationalConfigTest(unittest.TestCase):
                 expects, args = BadModelsFileTest.header(path)
                 self.assertTrue(expects, f"{path}: no '# expect:' line")
                 out = run("savings", path, "--quick", "--models", "direct_provision", *args)
-                shown = f"\n--- stderr ---\n{out.stderr}--- stdout ---\n{out.stdout}"
-                self.assertEqual(out.returncode, 2, f"exit code {out.returncode}{shown}")
-                self.assertEqual(out.stdout, "", shown)
-                missing = [e.replace("{file}", path) for e in expects
-                           if e.replace("{file}", path) not in out.stderr]
-                self.assertEqual(missing, [], f"stderr lacks these{shown}")
+                assert_bad_input(self, out, expects, path)
 
 
 # --- Every number of the models file is documented ---------------------------------------------

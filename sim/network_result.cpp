@@ -10,7 +10,7 @@ double StationResult::utilisation() const {
 }
 
 double StationResult::loss_probability() const {
-  return requests ? static_cast<double>(losses) / static_cast<double>(requests) : std::nan("");
+  return newcomers ? static_cast<double>(losses) / static_cast<double>(newcomers) : std::nan("");
 }
 
 double StationResult::full_share() const {

@@ -31,12 +31,17 @@ struct StationResult {
   std::vector<std::uint64_t> moves_to;
   /// Days with occupancy at or above capacity (never, if capacity is unlimited).
   double full_days = 0.0;
-  std::uint64_t requests = 0;  // entities that sought a place here
-  std::uint64_t losses = 0;    // newcomers turned away by a full waiting line
+  std::uint64_t requests = 0;  // entities that sought a place here (newcomers and transfers)
+  /// Of the requests, those by entities holding no place elsewhere (arrivals from outside,
+  /// including any sent on here as an overflow): the only ones a full waiting line can turn
+  /// away. The rest are transfers, which keep their place upstream and wait.
+  std::uint64_t newcomers = 0;
+  std::uint64_t losses = 0;  // newcomers turned away by a full waiting line
 
   /// Time-average occupancy over time-average capacity; NaN if capacity is unlimited.
   [[nodiscard]] double utilisation() const;
-  /// losses / requests; NaN with no requests.
+  /// losses / newcomers: the probability that a newcomer is turned away; NaN with no
+  /// newcomers. Transfers are left out of the denominator: they cannot be lost.
   [[nodiscard]] double loss_probability() const;
   /// Share of the period spent full; NaN for an empty period.
   [[nodiscard]] double full_share() const;

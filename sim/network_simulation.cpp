@@ -313,6 +313,7 @@ void NetworkSimulation::request(EntityId id) {
   StationState& station = stations_[step.station];
   StationResult& stats = result_.stations[step.station];
   ++stats.requests;
+  stats.newcomers += static_cast<std::uint64_t>(e.step == kNoStep);  // holds no place elsewhere
   if (stats.occupancy.level() < station.capacity && station.line.empty()) {
     enter(id);
     return;
@@ -559,6 +560,7 @@ void NetworkSimulation::on_warmup_end() {
     std::fill(r.delay_days_for.begin(), r.delay_days_for.end(), 0.0);
     std::fill(r.moves_to.begin(), r.moves_to.end(), 0);
     r.requests = 0;
+    r.newcomers = 0;
     r.losses = 0;
   }
   for (StepResult& s : result_.steps) {

@@ -234,6 +234,9 @@ TEST_CASE("Warm-up resets the statistics and the horizon closes the period",
   CHECK(r.arrivals == arrivals_after);
   CHECK(r.streams[0].arrivals == arrivals_after);
   CHECK(r.stations[0].wait.count() == starts_after);
+  // Every arrival after the warm-up sought a place, as a newcomer; none before counts.
+  CHECK(r.stations[0].newcomers == arrivals_after);
+  CHECK(r.stations[0].requests == arrivals_after);
   CHECK(r.completions == exits_after);
   CHECK(r.time_in_system.count() == exits_after);
   CHECK(r.throughput() == Approx(static_cast<double>(exits_after) / 70.0));
@@ -454,6 +457,24 @@ TEST_CASE("A busy network keeps every rule, traced through an Observer", "[netwo
     stream_losses += s.losses;
   CHECK(station_losses == r.losses);
   CHECK(stream_losses == r.losses);
+  // Newcomers are the arrivals, at the station of their stream's first step (no overflow here);
+  // every other request is a transfer, which is never lost.
+  CHECK(r.stations[0].newcomers == r.streams[0].arrivals);
+  CHECK(r.stations[1].newcomers == r.streams[1].arrivals);
+  CHECK(r.stations[2].newcomers == 0);
+  CHECK(r.stations[3].newcomers == r.streams[2].arrivals);
+  CHECK(r.stations[1].newcomers < r.stations[1].requests);
+  CHECK(r.stations[3].newcomers < r.stations[3].requests);
+  for (const sim::StationResult& s : r.stations) {
+    CHECK(s.losses <= s.newcomers);
+    if (s.newcomers > 0) {
+      CHECK(s.loss_probability() ==
+            Approx(static_cast<double>(s.losses) / static_cast<double>(s.newcomers)));
+    } else {
+      CHECK(std::isnan(s.loss_probability()));
+    }
+  }
+  CHECK(r.stations[1].losses + r.stations[3].losses > 0);
   for (std::size_t s = 0; s < spec.stations.size(); ++s) {
     INFO("station " << spec.stations[s].name);
     CHECK(r.stations[s].occupancy.level() == checker.occupancy(s));
@@ -621,6 +642,7 @@ TEST_CASE("The same seed and replication give bit-identical statistics",
     CHECK(same_bits(x.blocked_by_capacity_days, y.blocked_by_capacity_days));
     CHECK(same_bits(x.blocked_by_delay_days, y.blocked_by_delay_days));
     CHECK(x.requests == y.requests);
+    CHECK(x.newcomers == y.newcomers);
     CHECK(x.losses == y.losses);
   }
 }

@@ -236,70 +236,149 @@ class Outbox {
   unsigned finished_workers_ = 0;
 };
 
-/// What earlier runs to the same output left: nothing, a journal to continue, or a finished
-/// file (which --resume leaves alone).
+/// What earlier runs to the same output left - nothing, a journal to continue, or a finished
+/// file (which --resume leaves alone) - and the journal this run writes, locked.
 struct Earlier {
-  std::optional<JournalContents> journal;
-  std::set<std::pair<std::int64_t, std::int64_t>> done;  // (design point, replication)
+  std::optional<JournalWriter> journal;
+  bool created = false;  // the journal is new: removed if the run fails before any task runs
+  std::set<TaskId> done;
   bool complete = false;
 };
 
-Earlier inspect_earlier(const BatchOptions& options, const std::string& journal_path,
-                        const Identity& identity) {
-  namespace fs = std::filesystem;
-  Earlier earlier;
-  const bool has_file = fs::exists(options.output);
-  const bool has_journal = fs::exists(journal_path);
-  if (!options.resume && (has_file || has_journal)) {
-    throw BatchRefused(fmt::format(
-        "'{}' already exists; add --resume to continue that run, or choose another --out",
-        has_journal ? journal_path : options.output));
+BatchRefused busy(const std::string& journal_path, const std::string& holder) {
+  return BatchRefused(fmt::format(
+      "'{}' is being written by a batch that is still running ({}); wait for it to finish, or "
+      "stop it and run again with --resume",
+      journal_path, holder.empty() ? "another process" : holder));
+}
+
+/// Continues the journal `writer` holds: refused if it is of another run.
+void continue_journal(JournalWriter& writer, const Identity& identity, Earlier& earlier) {
+  JournalContents contents;
+  try {
+    contents = writer.read();
+  } catch (const JournalError& error) {
+    throw BatchRefused(error.what());  // not ours to continue or overwrite
   }
-  if (has_journal) {
-    try {
-      earlier.journal = read_journal(journal_path);
-    } catch (const JournalError& error) {
-      throw BatchRefused(error.what());  // not ours to continue or overwrite
-    }
-    if (earlier.journal->header_torn) {
-      // Killed before its header was written: it holds no task, so start afresh.
-      fs::remove(journal_path);
-      earlier.journal.reset();
+  if (contents.header_torn) {
+    // Killed before its header was written: it holds no task, so start afresh.
+    writer.start_afresh(identity.text());
+    return;
+  }
+  const std::string why = identity.difference(parse_identity(contents.identity));
+  if (!why.empty()) {
+    throw BatchRefused(
+        fmt::format("cannot resume from '{}': {}; run to another --out", writer.path(), why));
+  }
+  for (const TaskResult& t : contents.tasks)
+    earlier.done.emplace(t.design_point, t.replication);
+  writer.resume(contents);
+}
+
+/// A finished results file: --resume has nothing to do if it is of this run.
+void check_finished_file(const BatchOptions& options, const std::string& journal_path,
+                         const Identity& identity) {
+  const ResultsFile file = read_results_file(options.output);
+  const Identity found{file.meta.tcsim_version, file.meta.experiment_text, file.meta.scenario_text,
+                       file.meta.models_text,
+                       fmt::format("{}/{}", file.meta.shard_index, file.meta.shard_count)};
+  const std::string why = identity.difference(found);
+  if (!why.empty()) {
+    throw BatchRefused(
+        fmt::format("cannot resume '{}': {}; run to another --out", options.output, why));
+  }
+  if (!file.complete) {
+    throw BatchRefused(
+        fmt::format("'{}' is incomplete and its journal '{}' is gone; run to another --out",
+                    options.output, journal_path));
+  }
+}
+
+/// Takes the output over: the journal locked (continued or new), or a finished file found.
+/// Refused if another batch is writing it, or if it exists and `resume` is not set.
+Earlier take_over_output(const BatchOptions& options, const std::string& journal_path,
+                         const Identity& identity) {
+  namespace fs = std::filesystem;
+  // Another batch may finish (removing its journal) or start (creating one) while this one
+  // looks: each such race sends it round again.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    Earlier earlier;
+    if (fs::exists(journal_path)) {
+      if (const std::string holder = journal_holder(journal_path); !holder.empty())
+        throw busy(journal_path, holder);
+      if (!options.resume) {
+        throw BatchRefused(fmt::format(
+            "'{}' already exists; add --resume to continue that run, or choose another --out",
+            journal_path));
+      }
+      try {
+        earlier.journal = JournalWriter::open_existing(journal_path);
+      } catch (const JournalBusy&) {
+        throw busy(journal_path, journal_holder(journal_path));
+      }
+      if (!earlier.journal) continue;
+      continue_journal(*earlier.journal, identity, earlier);
       return earlier;
     }
-    const std::string why = identity.difference(parse_identity(earlier.journal->identity));
-    if (!why.empty()) {
-      throw BatchRefused(
-          fmt::format("cannot resume from '{}': {}; run to another --out", journal_path, why));
+    if (fs::exists(options.output)) {
+      if (!options.resume) {
+        throw BatchRefused(fmt::format(
+            "'{}' already exists; add --resume to continue that run, or choose another --out",
+            options.output));
+      }
+      check_finished_file(options, journal_path, identity);
+      earlier.complete = true;
+      return earlier;
     }
-    for (const TaskResult& t : earlier.journal->tasks)
-      earlier.done.emplace(t.design_point, t.replication);
-  } else if (has_file) {
-    const ResultsFile file = read_results_file(options.output);
-    const Identity found{file.meta.tcsim_version, file.meta.experiment_text,
-                         file.meta.scenario_text, file.meta.models_text,
-                         fmt::format("{}/{}", file.meta.shard_index, file.meta.shard_count)};
-    const std::string why = identity.difference(found);
-    if (!why.empty()) {
-      throw BatchRefused(
-          fmt::format("cannot resume '{}': {}; run to another --out", options.output, why));
+    try {
+      earlier.journal = JournalWriter::create(journal_path, identity.text());
+      earlier.created = true;
+      return earlier;
+    } catch (const JournalBusy&) {
     }
-    if (!file.complete) {
-      throw BatchRefused(
-          fmt::format("'{}' is incomplete and its journal '{}' is gone; run to another --out",
-                      options.output, journal_path));
-    }
-    earlier.complete = true;
   }
-  return earlier;
+  throw busy(journal_path, journal_holder(journal_path));
+}
+
+/// Refuses to replace the journal by a results file that lacks a task of the run: the journal
+/// may have been changed behind this run's back (by a process that ignores its lock).
+void check_journal_complete(const JournalWriter& journal, const JournalContents& all,
+                            const std::vector<TaskId>& expected) {
+  const auto kept = [&journal](const std::string& why) {
+    return JournalError(fmt::format(
+        "{}; the results file was not written and the journal '{}' is kept as it is: check "
+        "that no other process writes it, then run again with --resume",
+        why, journal.path()));
+  };
+  if (!journal.still_named()) {
+    throw kept(
+        "the journal this run wrote is no longer at its name (another process replaced "
+        "or removed it)");
+  }
+  std::set<TaskId> present;
+  for (const TaskResult& t : all.tasks)
+    present.emplace(t.design_point, t.replication);
+  std::size_t missing = 0;
+  const TaskId* first = nullptr;
+  for (const TaskId& task : expected) {
+    if (present.count(task)) continue;
+    if (!first) first = &task;
+    ++missing;
+  }
+  if (missing > 0) {
+    throw kept(fmt::format(
+        "the journal holds {} of the {} tasks of this run ({} missing, the first design point "
+        "{} replication {}); another process changed it",
+        expected.size() - missing, expected.size(), missing, first->first, first->second));
+  }
 }
 
 /// Runs `todo` on `threads` workers while this thread hands each flush's completed tasks to
 /// `flush` (at least every flush_seconds) and reports progress. Rethrows the first failure,
 /// after flushing what completed before it.
 void run_tasks(const Experiment& e, const std::vector<PreparedPoint>& points,
-               const std::vector<std::pair<std::int64_t, std::int64_t>>& todo, unsigned threads,
-               const BatchOptions& options, BatchSummary& summary,
+               const std::vector<TaskId>& todo, unsigned threads, const BatchOptions& options,
+               BatchSummary& summary,
                const std::function<void(const std::vector<TaskResult>&)>& flush) {
   Outbox outbox;
   std::atomic<std::size_t> next{0};  // local threads and remote workers take from one list
@@ -329,10 +408,13 @@ void run_tasks(const Experiment& e, const std::vector<PreparedPoint>& points,
   const auto flush_every = std::chrono::duration_cast<Clock::duration>(
       std::chrono::duration<double>(options.flush_seconds));
   const auto progress_every = std::chrono::milliseconds(500);
-  // With remote workers this thread answers them every few milliseconds.
-  const auto wait = options.remote        ? Clock::duration(std::chrono::milliseconds(2))
-                    : options.on_progress ? std::min<Clock::duration>(flush_every, progress_every)
-                                          : Clock::duration(flush_every);
+  // With remote workers this thread answers them every few milliseconds; a stop signal is
+  // looked at every 0.1 s.
+  Clock::duration wait = options.on_progress
+                             ? std::min<Clock::duration>(flush_every, progress_every)
+                             : Clock::duration(flush_every);
+  if (options.stop_signal) wait = std::min<Clock::duration>(wait, std::chrono::milliseconds(100));
+  if (options.remote) wait = std::chrono::milliseconds(2);
   const auto take = [&](std::size_t n) {
     std::vector<TaskId> chunk;
     if (stop) return chunk;
@@ -375,6 +457,15 @@ void run_tasks(const Experiment& e, const std::vector<PreparedPoint>& points,
         failure = worker_failure;
         break;
       }
+      if (options.stop_signal && options.stop_signal->load() != 0) {
+        flush_pending();
+        BatchStop where{options.stop_signal->load(), summary.tasks_from_journal + summary.tasks_run,
+                        summary.tasks_total,
+                        options.output.empty() ? "" : options.output + ".journal"};
+        if (options.on_stopped) options.on_stopped(where);
+        failure = std::make_exception_ptr(BatchStopped(std::move(where)));
+        break;
+      }
       if (options.on_progress &&
           ((all_finished && !remote_busy) || Clock::now() - last_progress >= progress_every)) {
         last_progress = Clock::now();
@@ -404,25 +495,54 @@ void run_tasks(const Experiment& e, const std::vector<PreparedPoint>& points,
 
 }  // namespace
 
+namespace {
+
+/// The tasks of this run (of its shard), replication-major: an interrupted run has some
+/// replications of every design point.
+std::vector<TaskId> tasks_of_run(const Experiment& e, const BatchOptions& options) {
+  std::vector<TaskId> tasks;
+  const auto points = static_cast<std::int64_t>(e.points.size());
+  for (std::int64_t r = 0; r < e.replications; ++r) {
+    for (std::int64_t p = 0; p < points; ++p) {
+      if ((r * points + p) % options.shard_count == options.shard_index - 1)
+        tasks.emplace_back(p, r);
+    }
+  }
+  return tasks;
+}
+
+/// Builds the results file from the journal once every task is in it, then removes the
+/// journal (still holding its lock, so no other batch can take it over in between).
+void write_results(const Experiment& e, const std::vector<PreparedPoint>& points,
+                   const BatchOptions& options, std::optional<JournalWriter>& journal,
+                   const std::vector<TaskId>& expected) {
+  JournalContents all = journal->read();
+  check_journal_complete(*journal, all, expected);
+  try {
+    write_results_file(options.output, metadata(e, points, options),
+                       tabulate(std::move(all.tasks), points.front().scenario.settings.size()));
+  } catch (const std::runtime_error& error) {
+    throw JournalError(
+        fmt::format("{} - the journal '{}' still holds every task", error.what(), journal->path()));
+  }
+  std::filesystem::remove(journal->path());  // the results file now holds everything it had
+  journal.reset();
+}
+
+}  // namespace
+
 BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
                        const BatchOptions& options) {
   const auto start = Clock::now();
   BatchSummary summary;
   const Identity identity{options.version, e.text, e.scenario_text, e.models_text,
                           fmt::format("{}/{}", options.shard_index, options.shard_count)};
-  const auto in_shard = [&](std::int64_t point, std::int64_t replication) {
-    const std::int64_t k = replication * static_cast<std::int64_t>(e.points.size()) + point;
-    return k % options.shard_count == options.shard_index - 1;
-  };
-  for (std::int64_t r = 0; r < e.replications; ++r) {
-    for (std::int64_t p = 0; p < static_cast<std::int64_t>(e.points.size()); ++p)
-      summary.tasks_total += in_shard(p, r) ? 1 : 0;
-  }
+  const std::vector<TaskId> tasks = tasks_of_run(e, options);
+  summary.tasks_total = static_cast<std::int64_t>(tasks.size());
   const bool writing = !options.output.empty();
-  const std::string journal_path = options.output + ".journal";
 
   Earlier earlier;
-  if (writing) earlier = inspect_earlier(options, journal_path, identity);
+  if (writing) earlier = take_over_output(options, options.output + ".journal", identity);
   if (earlier.complete) {
     summary.already_complete = true;
     summary.tasks_from_journal = summary.tasks_total;
@@ -431,30 +551,23 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
   }
 
   unsigned threads = options.threads ? options.threads : std::thread::hardware_concurrency();
-  const std::vector<PreparedPoint> points = prepare(e, models, threads);
-  // Replication-major order: an interrupted run has some replications of every design point.
-  std::vector<std::pair<std::int64_t, std::int64_t>> todo;
-  for (std::int64_t r = 0; r < e.replications; ++r) {
-    for (std::int64_t p = 0; p < static_cast<std::int64_t>(e.points.size()); ++p) {
-      if (in_shard(p, r) && !earlier.done.count({p, r})) todo.emplace_back(p, r);
-    }
+  std::vector<PreparedPoint> points;
+  try {
+    points = prepare(e, models, threads);
+  } catch (...) {
+    // Nothing ran: leave no journal behind that would ask for --resume.
+    if (earlier.created) std::filesystem::remove(earlier.journal->path());
+    throw;
+  }
+  std::vector<TaskId> todo;
+  for (const TaskId& task : tasks) {
+    if (!earlier.done.count(task)) todo.push_back(task);
   }
   summary.tasks_from_journal = summary.tasks_total - static_cast<std::int64_t>(todo.size());
 
-  std::optional<JournalWriter> journal;
-  if (writing) {
-    const auto write_start = Clock::now();
-    if (earlier.journal) {
-      journal.emplace(JournalWriter::resume(journal_path, *earlier.journal));
-    } else {
-      journal.emplace(JournalWriter::create(journal_path, identity.text()));
-    }
-    summary.write_seconds += seconds_since(write_start);
-  }
-  earlier.journal.reset();  // its tasks are read again from the journal at the end
-
   threads = static_cast<unsigned>(
       std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(todo.size(), 1)));
+  std::optional<JournalWriter>& journal = earlier.journal;
   run_tasks(e, points, todo, threads, options, summary, [&](const std::vector<TaskResult>& batch) {
     if (!journal) return;
     const auto write_start = Clock::now();
@@ -464,16 +577,7 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
 
   if (writing) {
     const auto write_start = Clock::now();
-    journal.reset();
-    JournalContents all = read_journal(journal_path);
-    try {
-      write_results_file(options.output, metadata(e, points, options),
-                         tabulate(std::move(all.tasks), points.front().scenario.settings.size()));
-    } catch (const std::runtime_error& error) {
-      throw JournalError(
-          fmt::format("{} - the journal '{}' still holds every task", error.what(), journal_path));
-    }
-    std::filesystem::remove(journal_path);  // the results file now holds everything it had
+    write_results(e, points, options, journal, tasks);
     summary.write_seconds += seconds_since(write_start);
   }
   summary.wall_seconds = seconds_since(start);

@@ -6,6 +6,7 @@
 // the same whatever the thread count, the order or a resume - and design points share streams
 // (common random numbers).
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -24,6 +25,22 @@ namespace tcsim::models {
 /// another experiment): nothing was run or written.
 struct BatchRefused : std::runtime_error {
   using std::runtime_error::runtime_error;
+};
+
+/// Where a run asked to stop (by a signal) left off: every task completed by then is in the
+/// journal.
+struct BatchStop {
+  int signal = 0;
+  std::int64_t tasks_safe = 0;  // in the journal, this run's and earlier runs'
+  std::int64_t tasks_total = 0;
+  std::string journal;  // its path ("" when not writing)
+};
+
+/// Thrown by run_batch after a stop, once the running tasks have ended.
+struct BatchStopped : std::runtime_error {
+  explicit BatchStopped(BatchStop where)
+      : std::runtime_error("the batch was stopped by a signal"), stop(std::move(where)) {}
+  BatchStop stop;
 };
 
 /// A task: (design point, replication).
@@ -75,6 +92,12 @@ struct BatchOptions {
   double flush_seconds = 2.0;  // the longest a completed task waits to reach the journal
   std::function<void(const BatchProgress&)> on_progress;  // called from the calling thread
   RemoteWorkers* remote = nullptr;  // other processes sharing the tasks (MPI), or none
+  /// Polled by the thread that writes results (at least every 0.1 s): a signal's number when
+  /// the run must stop (SIGTERM, SIGINT), else 0. Then what has completed is flushed and
+  /// on_stopped called - it may end the process at once, without waiting for the tasks still
+  /// running; if it returns (or is unset), they are waited for and BatchStopped thrown.
+  const std::atomic<int>* stop_signal = nullptr;
+  std::function<void(const BatchStop&)> on_stopped;
 };
 
 struct BatchSummary {

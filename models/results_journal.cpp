@@ -6,18 +6,19 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string_view>
 
 #include <fmt/format.h>
+
+#include "models/journal_lock.hpp"
 
 namespace tcsim::models {
 namespace {
 
 constexpr char kMagic[] = "TCSIM-JOURNAL-1\n";
 constexpr std::size_t kMagicLength = sizeof(kMagic) - 1;
-enum Kind : std::uint32_t { kIdentity = 0, kMetricName = 1, kTask = 2 };
+enum Kind : std::uint32_t { kIdentity = 0, kMetricName = 1, kTask = 2, kWriter = 3 };
+constexpr std::uint32_t kLastKind = kWriter;
 
 std::uint64_t fnv1a(std::uint32_t kind, const char* data, std::size_t size) {
   std::uint64_t h = 14695981039346656037ull ^ kind;
@@ -78,103 +79,137 @@ std::string system_error(const std::string& what, const std::string& path) {
   return fmt::format("{} '{}': {}", what, path, std::strerror(errno));
 }
 
-void write_all(int fd, const std::string& data, const std::string& path) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    const ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) throw JournalError(system_error("cannot write the journal", path));
-    done += static_cast<std::size_t>(n);
-  }
-  if (::fsync(fd) != 0) throw JournalError(system_error("cannot sync the journal", path));
-}
-
-/// Makes a new directory entry durable, so a crash cannot lose the file just created.
-void sync_directory_of(const std::string& path) {
-  const std::filesystem::path dir = std::filesystem::path(path).parent_path();
-  const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;
-  (void)::fsync(fd);
-  ::close(fd);
-}
-
-TaskResult read_task(Reader& r, const std::vector<MetricValue>& names, bool& ok) {
-  TaskResult t;
+/// Reads a task record's body; false if it is malformed (a count or size the body cannot hold,
+/// a metric number never named). Sizes are compared with what is left, never multiplied out
+/// first, so a crafted count cannot overflow or ask for more memory than the record holds.
+bool read_task(Reader& r, const std::vector<MetricValue>& names, TaskResult& t) {
   t.design_point = r.get<std::int64_t>();
   t.replication = r.get<std::int64_t>();
   const auto n = r.get<std::uint32_t>();
-  for (std::uint32_t i = 0; i < n && r.ok; ++i) {
+  if (!r.ok ||
+      static_cast<std::size_t>(r.end - r.at) / (sizeof(std::uint32_t) + sizeof(double)) < n)
+    return false;
+  for (std::uint32_t i = 0; i < n; ++i) {
     const auto id = r.get<std::uint32_t>();
     const auto value = r.get<double>();
-    if (id >= names.size()) {
-      ok = false;
-      return t;
-    }
+    if (id >= names.size()) return false;
     MetricValue m = names[id];
     m.value = value;
     t.metrics.push_back(std::move(m));
   }
   t.days = r.get<std::uint32_t>();
   t.settings = r.get<std::uint32_t>();
+  if (!r.ok) return false;
+  const std::size_t left = static_cast<std::size_t>(r.end - r.at) / sizeof(double);
+  if (t.settings != 0 && t.days > left / 2 / t.settings) return false;
   const std::size_t values = t.days * t.settings;
   for (auto* series : {&t.occupancy, &t.delayed}) {
-    if (!r.ok || static_cast<std::size_t>(r.end - r.at) < values * sizeof(double)) {
-      ok = false;
-      return t;
-    }
     series->resize(values);
     if (values > 0) std::memcpy(series->data(), r.at, values * sizeof(double));
     r.at += values * sizeof(double);
   }
-  ok = r.ok;
-  return t;
+  return r.at == r.end;  // nothing left over
 }
 
-/// Reads records from [at, end) into `contents` until one is cut short, fails its checksum or
-/// does not belong (a task before the identity when `has_identity` is false); returns where
-/// the intact records end.
-const char* read_records(const char* at, const char* end, JournalContents& contents,
+/// Reads one record's payload into `contents`; what is wrong with it, or "" if nothing.
+std::string read_payload(std::uint32_t kind, Reader body, JournalContents& contents,
                          bool& has_identity) {
-  Reader file{at, end};
-  while (file.at < file.end) {
-    Reader record = file;
+  if (kind == kIdentity) {
+    if (has_identity) return "a second identity record";
+    contents.identity = std::string(body.at, body.end);
+    has_identity = true;
+    return "";
+  }
+  if (!has_identity) return "a record before the identity";
+  if (kind == kMetricName) {
+    const auto id = body.get<std::uint32_t>();
+    MetricValue m;
+    m.scope = body.text();
+    m.name = body.text();
+    m.unit = body.text();
+    if (!body.ok || body.at != body.end) return "a malformed metric name";
+    if (id != contents.metric_names.size()) return "a metric name out of sequence";
+    contents.metric_names.push_back(std::move(m));
+    return "";
+  }
+  if (kind == kTask) {
+    TaskResult t;
+    if (!read_task(body, contents.metric_names, t)) return "a malformed task";
+    contents.tasks.push_back(std::move(t));
+    return "";
+  }
+  if (kind == kWriter) {
+    contents.last_writer = std::string(body.at, body.end);
+    return "";
+  }
+  return fmt::format("of an unknown kind {}", kind);
+}
+
+/// How reading records ended: at the end of the data, at a record cut short by it (what a
+/// kill in the middle of a write leaves), or at a damaged record (wrong checksum, unknown kind,
+/// malformed contents) - which no kill can make, since records are written whole and in order.
+struct RecordsEnd {
+  const char* at = nullptr;  // where the intact records end
+  bool cut_short = false;
+  std::string damage;  // "" unless damaged
+};
+
+/// Reads records from [at, end) into `contents`; `has_identity` says whether the identity
+/// record has been read (a block of tasks has none).
+RecordsEnd read_records(const char* at, const char* end, JournalContents& contents,
+                        bool& has_identity) {
+  constexpr std::size_t kHead = sizeof(std::uint32_t) + sizeof(std::uint64_t);
+  constexpr std::size_t kTail = sizeof(std::uint64_t);
+  RecordsEnd result;
+  for (std::size_t number = 1;; ++number) {
+    result.at = at;
+    const auto left = static_cast<std::size_t>(end - at);
+    if (left == 0) return result;
+    Reader record{at, end};
     const auto kind = record.get<std::uint32_t>();
     const auto length = record.get<std::uint64_t>();
-    if (!record.ok || static_cast<std::uint64_t>(record.end - record.at) < length + 8) break;
-    const char* payload = record.at;
-    record.at += length;
-    if (record.get<std::uint64_t>() != fnv1a(kind, payload, length)) break;
-    Reader body{payload, payload + length};
-    bool ok = true;
-    if (kind == kIdentity && !has_identity) {
-      contents.identity = std::string(payload, length);
-      has_identity = true;
-    } else if (kind == kMetricName && has_identity) {
-      const auto id = body.get<std::uint32_t>();
-      MetricValue m;
-      m.scope = body.text();
-      m.name = body.text();
-      m.unit = body.text();
-      ok = body.ok && id == contents.metric_names.size();
-      if (ok) contents.metric_names.push_back(std::move(m));
-    } else if (kind == kTask && has_identity) {
-      TaskResult t = read_task(body, contents.metric_names, ok);
-      if (ok) contents.tasks.push_back(std::move(t));
-    } else {
-      ok = false;
+    // A write cut short still has a valid kind, if it got that far.
+    if (left >= sizeof(std::uint32_t) && kind > kLastKind) {
+      result.damage = fmt::format("record {} is of an unknown kind {}", number, kind);
+      return result;
     }
-    if (!ok) break;
-    file.at = record.at;
+    // Compared without adding to `length`, which may be anything in a damaged file.
+    if (left < kHead || length > left - kHead || left - kHead - length < kTail) {
+      result.cut_short = true;
+      return result;
+    }
+    const char* payload = record.at;
+    const char* payload_end = payload + length;
+    record.at = payload_end;
+    if (record.get<std::uint64_t>() != fnv1a(kind, payload, length)) {
+      result.damage = fmt::format("record {} fails its checksum", number);
+      return result;
+    }
+    std::string wrong = read_payload(kind, Reader{payload, payload_end}, contents, has_identity);
+    if (!wrong.empty()) {
+      result.damage = fmt::format("record {} is {}", number, wrong);  // e.g. "a malformed task"
+      return result;
+    }
+    at = record.at;
   }
-  return file.at;
+}
+
+std::string read_all(int fd, const std::string& path) {
+  std::string data;
+  char buffer[1 << 16];
+  for (off_t offset = 0;;) {
+    const ssize_t n = ::pread(fd, buffer, sizeof buffer, offset);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) throw JournalError(system_error("cannot read the journal", path));
+    if (n == 0) return data;
+    data.append(buffer, static_cast<std::size_t>(n));
+    offset += n;
+  }
 }
 
 }  // namespace
 
-JournalContents read_journal(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw JournalError(system_error("cannot read the journal", path));
-  const std::string data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+JournalContents parse_journal(std::string_view data, const std::string& path) {
   JournalContents contents;
   if (data.size() < kMagicLength && std::string_view(kMagic).starts_with(data)) {
     contents.header_torn = true;  // killed while creating it: nothing was flushed
@@ -185,53 +220,96 @@ JournalContents read_journal(const std::string& path) {
     throw JournalError(
         fmt::format("'{}' is not a tcsim journal; move it away or choose another --out", path));
   }
-
   bool has_identity = false;
-  const char* intact =
+  const RecordsEnd stop =
       read_records(data.data() + kMagicLength, data.data() + data.size(), contents, has_identity);
-  contents.header_torn = !has_identity;
-  contents.intact_bytes = static_cast<std::uint64_t>(intact - data.data());
+  contents.intact_bytes = static_cast<std::uint64_t>(stop.at - data.data());
   contents.dropped_bytes = data.size() - contents.intact_bytes;
+  if (!stop.damage.empty()) {
+    throw JournalDamaged(fmt::format(
+        "the journal '{}' is damaged at byte {}: {}. It was left as it is, so no task in it is "
+        "lost: the {} task(s) before byte {} are intact. Keep a copy; to continue from them, cut "
+        "the file there (truncate -s {} '{}') and run again with --resume",
+        path, contents.intact_bytes, stop.damage, contents.tasks.size(), contents.intact_bytes,
+        contents.intact_bytes, path));
+  }
+  // Only a journal that ends inside its header (magic and identity) is torn as a whole: the
+  // run that made it was killed before it could flush any task.
+  contents.header_torn = !has_identity;
   return contents;
 }
 
-JournalWriter::JournalWriter(std::string path, int fd, std::uint64_t length)
-    : path_(std::move(path)), fd_(fd), length_(length) {}
-
-JournalWriter::JournalWriter(JournalWriter&& other) noexcept
-    : path_(std::move(other.path_)),
-      fd_(other.fd_),
-      length_(other.length_),
-      encoder_(std::move(other.encoder_)) {
-  other.fd_ = -1;
+JournalContents read_journal(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw JournalError(system_error("cannot read the journal", path));
+  std::string data;
+  try {
+    data = read_all(fd, path);
+  } catch (...) {
+    ::close(fd);
+    throw;
+  }
+  ::close(fd);
+  return parse_journal(data, path);
 }
 
-JournalWriter::~JournalWriter() {
-  if (fd_ >= 0) ::close(fd_);
-}
+JournalWriter::JournalWriter(std::string path, LockedFile file, std::uint64_t length)
+    : path_(std::move(path)), file_(std::move(file)), length_(length) {}
 
 JournalWriter JournalWriter::create(const std::string& path, const std::string& identity) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0644);
-  if (fd < 0) throw JournalError(system_error("cannot create the journal", path));
-  JournalWriter writer(path, fd, 0);
   std::string header(kMagic, kMagicLength);
   put_record(header, kIdentity, identity);
-  write_all(fd, header, path);
-  sync_directory_of(path);
-  writer.length_ = header.size();
-  return writer;
+  put_record(header, kWriter, this_writer());
+  const std::uint64_t length = header.size();
+  return JournalWriter(path, LockedFile::create(path, header), length);
 }
 
-JournalWriter JournalWriter::resume(const std::string& path, const JournalContents& contents) {
-  const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
-  if (fd < 0) throw JournalError(system_error("cannot open the journal", path));
-  JournalWriter writer(path, fd, contents.intact_bytes);
+std::optional<JournalWriter> JournalWriter::open_existing(const std::string& path) {
+  std::optional<LockedFile> file = LockedFile::open(path);
+  if (!file) return std::nullopt;
+  return JournalWriter(path, std::move(*file), 0);
+}
+
+JournalContents JournalWriter::read() const {
+  return parse_journal(read_all(file_.fd(), path_), path_);
+}
+
+void JournalWriter::resume(const JournalContents& contents) {
   if (contents.dropped_bytes > 0 &&
-      ::ftruncate(fd, static_cast<off_t>(contents.intact_bytes)) != 0) {
-    throw JournalError(system_error("cannot cut the torn end off the journal", path));
+      ::ftruncate(file_.fd(), static_cast<off_t>(contents.intact_bytes)) != 0) {
+    throw JournalError(system_error("cannot cut the torn end off the journal", path_));
   }
-  writer.encoder_ = TaskEncoder(contents.metric_names);
-  return writer;
+  length_ = contents.intact_bytes;
+  encoder_ = TaskEncoder(contents.metric_names);
+  std::string record;
+  put_record(record, kWriter, this_writer());
+  write_synced(file_.fd(), record, path_);
+  length_ += record.size();
+}
+
+void JournalWriter::start_afresh(const std::string& identity) {
+  std::string header(kMagic, kMagicLength);
+  put_record(header, kIdentity, identity);
+  put_record(header, kWriter, this_writer());
+  if (::ftruncate(file_.fd(), 0) != 0)
+    throw JournalError(system_error("cannot start the journal afresh", path_));
+  write_synced(file_.fd(), header, path_);
+  length_ = header.size();
+  encoder_ = TaskEncoder();
+}
+
+bool JournalWriter::still_named() const {
+  return is_file_at(file_.fd(), path_);
+}
+
+std::string journal_holder(const std::string& path) {
+  if (!is_locked(path)) return "";
+  try {
+    const std::string writer = read_journal(path).last_writer;
+    if (!writer.empty()) return writer;
+  } catch (const JournalError&) {
+  }
+  return "another process";
 }
 
 TaskEncoder::TaskEncoder(const std::vector<MetricValue>& names) {
@@ -285,7 +363,8 @@ std::vector<TaskResult> decode_tasks(const std::string& block) {
   JournalContents contents;
   bool has_identity = true;  // a block has no identity record
   const char* end = block.data() + block.size();
-  if (read_records(block.data(), end, contents, has_identity) != end)
+  const RecordsEnd stop = read_records(block.data(), end, contents, has_identity);
+  if (stop.at != end || !stop.damage.empty())
     throw JournalError("a block of task records is malformed or cut short");
   return std::move(contents.tasks);
 }
@@ -296,10 +375,10 @@ void JournalWriter::append(const std::vector<TaskResult>& tasks) {
   std::string buffer;
   encoder_.encode(tasks, buffer);
   try {
-    write_all(fd_, buffer, path_);
+    write_synced(file_.fd(), buffer, path_);
   } catch (const JournalError&) {
     // Leave the journal as it was after the last good flush, and forget names not recorded.
-    (void)::ftruncate(fd_, static_cast<off_t>(length_));
+    (void)::ftruncate(file_.fd(), static_cast<off_t>(length_));
     encoder_ = before;
     throw;
   }

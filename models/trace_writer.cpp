@@ -4,14 +4,20 @@
 #include <cstring>
 #include <filesystem>
 #include <stdexcept>
+#include <utility>
 
 #include <fmt/format.h>
+
+#include "models/file_output.hpp"
 
 namespace tcsim::models {
 
 TraceWriter::TraceWriter(const sim::NetworkSpec& spec, std::string path)
-    : spec_(spec), path_(std::move(path)), temporary_(path_ + ".tmp") {
-  out_ = std::fopen(temporary_.c_str(), "wb");
+    : spec_(spec),
+      path_(std::move(path)),
+      // A device or pipe (/dev/stdout) is written in place; a file through a temporary one.
+      temporary_(is_special_file(path_) ? "" : path_ + ".tmp") {
+  out_ = std::fopen(temporary_.empty() ? path_.c_str() : temporary_.c_str(), "wb");
   if (!out_) {
     throw std::runtime_error(
         fmt::format("cannot write the trace '{}': {}", path_, std::strerror(errno)));
@@ -22,18 +28,19 @@ TraceWriter::TraceWriter(const sim::NetworkSpec& spec, std::string path)
 TraceWriter::~TraceWriter() {
   if (out_) {
     std::fclose(out_);
-    std::remove(temporary_.c_str());
+    if (!temporary_.empty()) std::remove(temporary_.c_str());
   }
 }
 
 void TraceWriter::finish() {
-  std::FILE* out = out_;
-  out_ = nullptr;
-  const bool ok = std::ferror(out) == 0;
-  if (std::fclose(out) != 0 || !ok) {
-    std::remove(temporary_.c_str());
-    throw std::runtime_error(fmt::format("cannot write the trace '{}'", path_));
+  std::FILE* out = std::exchange(out_, nullptr);
+  try {
+    close_checked(out, path_);
+  } catch (const std::runtime_error& e) {
+    if (!temporary_.empty()) std::remove(temporary_.c_str());
+    throw std::runtime_error(fmt::format("the trace was not written: {}", e.what()));
   }
+  if (temporary_.empty()) return;
   std::error_code error;
   std::filesystem::rename(temporary_, path_, error);
   if (error) {

@@ -5,6 +5,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -15,6 +16,7 @@
 
 #include "models/batch_run.hpp"
 #include "models/cli/cli_support.hpp"
+#include "models/cli/stop_signals.hpp"
 #include "models/experiment.hpp"
 #include "models/file_output.hpp"
 #include "models/results_file.hpp"
@@ -89,6 +91,32 @@ std::pair<std::int64_t, std::int64_t> parse_shard(const std::string& text) {
   return {index, count};
 }
 
+/// The command that finishes a stopped batch.
+std::string resume_command(const BatchArguments& args, const std::string& output) {
+  return fmt::format("tcsim batch {} --out {}{} --resume", args.experiment, output,
+                     args.shard ? " --shard " + *args.shard : "");
+}
+
+/// Says where a stopped batch left off, then ends tcsim at once with 128 + the signal, without
+/// waiting for the tasks still running (what they had done is lost; the journal is whole).
+[[noreturn]] void exit_stopped(const models::BatchStop& stop, const BatchArguments& args,
+                               const std::string& output, bool show_progress) {
+  std::fflush(stdout);
+  if (show_progress) fmt::print(stderr, "\n");
+  if (stop.journal.empty()) {
+    fmt::print(stderr, "tcsim: stopped by {}: nothing was being written\n",
+               signal_name(stop.signal));
+  } else {
+    fmt::print(stderr,
+               "tcsim: stopped by {}: {} of {} tasks are safe in the journal '{}'; to finish, "
+               "run: {}\n",
+               signal_name(stop.signal), stop.tasks_safe, stop.tasks_total, stop.journal,
+               resume_command(args, output));
+  }
+  std::fflush(stderr);
+  std::_Exit(128 + stop.signal);
+}
+
 }  // namespace
 
 bool is_results_file(const std::string& out) {
@@ -136,6 +164,12 @@ int batch_command(const BatchArguments& args, models::RemoteWorkers* remote) {
       std::fflush(stderr);
     };
   }
+
+  const StopSignals signals;
+  options.stop_signal = &signals.received();
+  options.on_stopped = [&](const models::BatchStop& stop) {
+    exit_stopped(stop, args, options.output, show_progress);
+  };
 
   models::BatchSummary summary;
   try {

@@ -1,6 +1,8 @@
 #include "models/cli/cli_support.hpp"
 
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -29,7 +31,17 @@ std::string version_text() {
 }
 
 void print(const std::string& text) {
-  std::fwrite(text.data(), 1, text.size(), stdout);
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size()) {
+    throw std::runtime_error(
+        fmt::format("cannot write to the standard output: {}", std::strerror(errno)));
+  }
+}
+
+int flush_standard_output(int code) {
+  if (std::fflush(stdout) == 0 && std::ferror(stdout) == 0) return code;
+  fmt::print(stderr, "tcsim: error: cannot write to the standard output: {}\n",
+             std::strerror(errno));
+  return code == kOk ? kInternal : code;
 }
 
 int guarded(const std::function<int()>& command) {

@@ -24,7 +24,12 @@ struct Refused : std::runtime_error {
 /// "tcsim 0.1.0 (commit abc1234)": recorded in results files and checked on --resume.
 [[nodiscard]] std::string version_text();
 
+/// Writes to standard output; throws (exit 1) if the write fails.
 void print(const std::string& text);
+
+/// Flushes standard output at exit: a failed or short write (a full disk, /dev/full, a closed
+/// pipe) turns a success into exit 1 with a message; other exit codes are kept.
+[[nodiscard]] int flush_standard_output(int code);
 
 /// Runs a command, turning what it throws into its message on stderr and its exit code.
 [[nodiscard]] int guarded(const std::function<int()>& command);

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include <fmt/format.h>
@@ -135,7 +136,7 @@ int run_command(const RunArguments& args) {
     (void)output_folder(args.out);
   }
 
-  if (args.trace) {
+  if (args.trace && !models::is_special_file(*args.trace)) {
     // Fail now, not after every replication has run: can the trace be written there?
     const std::string probe = *args.trace + ".tmp";
     std::FILE* f = std::fopen(probe.c_str(), "wb");
@@ -169,7 +170,12 @@ int run_command(const RunArguments& args) {
   if (args.trace) {
     const sim::NetworkSpec spec = models::build_network(scenario);
     models::TraceWriter trace(spec, *args.trace);
-    models::observe_replication(scenario, report.seed, args.replication.value_or(0), trace);
+    try {
+      models::observe_replication(scenario, report.seed, args.replication.value_or(0), trace);
+    } catch (const std::system_error& e) {  // a row's write failed (a full disk, /dev/full)
+      throw std::runtime_error(
+          fmt::format("the trace '{}' was not written: {}", *args.trace, e.what()));
+    }
     trace.finish();
   }
   if (to_results_file) {
@@ -497,7 +503,7 @@ int main(int argc, char** argv) {
     return code == 0 ? kOk : kBadInput;
   }
 
-  return guarded([&] {
+  return flush_standard_output(guarded([&] {
     if (run_cmd->parsed()) return run_command(run);
     if (check_cmd->parsed()) return check_command(check);
     if (compare_cmd->parsed()) return compare_command(compare);
@@ -512,5 +518,5 @@ int main(int argc, char** argv) {
     if (describe_cmd->parsed()) return describe_command(describe);
     if (schema_cmd->parsed()) print(models::scenario_schema());
     return int{kOk};
-  });
+  }));
 }

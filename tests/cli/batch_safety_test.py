@@ -1,0 +1,193 @@
+#!/usr/bin/python3
+"""End-to-end tests that `tcsim batch` never loses finished results nor answers wrong with exit
+0: one writer per results file (two real processes), a damaged journal refused with the file
+untouched, a journal changed behind a run's back kept, SIGTERM/SIGINT flushing what is done,
+and failed writes to standard output or a trace reported.
+
+Usage: batch_safety_test.py TCSIM_EXECUTABLE REPO_ROOT [TEST_CLASS_OR_METHOD ...]
+
+Same packages as batch_test.py, whose helpers it uses. Every test works in its own temporary
+folder.
+"""
+import os
+import signal
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import batch_test as bt  # noqa: E402  (the helpers: runs, fixtures, results-file comparison)
+
+
+def start_batch(exp, out, *extra):
+    return subprocess.Popen([bt.TCSIM, "batch", exp, "--out", out, "--quiet", "--threads", "1",
+                             *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for_tasks(test, proc, journal, min_size):
+    """Waits until `journal` holds at least `min_size` bytes while `proc` still runs."""
+    deadline = time.monotonic() + bt.PATIENCE_SECONDS
+    while True:
+        if os.path.exists(journal) and os.path.getsize(journal) >= min_size:
+            return
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            test.fail(f"tcsim ended (exit {proc.returncode}) before its journal reached "
+                      f"{min_size} bytes: the fixture is too fast\n{out}\n{err}")
+        if time.monotonic() > deadline:
+            proc.kill()
+            proc.communicate()
+            test.fail(f"the journal did not reach {min_size} bytes")
+        time.sleep(0.005)
+
+
+def some_tasks(exp):
+    """A journal size that surely holds at least one whole task (see batch_test.start_and_kill)."""
+    return bt.journal_header_size(exp) + 1024 + 2 * bt.task_bytes(exp)
+
+
+class OneWriterTest(unittest.TestCase):
+    def test_a_second_batch_on_a_running_output_is_refused_at_once(self):
+        exp = bt.experiment("medium_grid")
+        for second_args in (["--resume"], []):
+            with self.subTest(second=second_args), tempfile.TemporaryDirectory() as tmp:
+                out = os.path.join(tmp, "grid.h5")
+                first = start_batch(exp, out)
+                try:
+                    wait_for_tasks(self, first, out + ".journal", some_tasks(exp))
+                    began = time.monotonic()
+                    second = bt.batch(exp, out, *second_args)
+                    refused_in = time.monotonic() - began
+                    bt.assert_exit(self, second, 3)
+                    self.assertIn(out + ".journal", second.stderr)
+                    self.assertIn("still running", second.stderr)
+                    self.assertIn(f"pid {first.pid} on ", second.stderr)
+                    self.assertLess(refused_in, 10.0, "refused, but not at once")
+                    done = bt.finish(first)
+                finally:
+                    if first.poll() is None:
+                        first.kill()
+                        first.communicate()
+                bt.assert_exit(self, done, 0)
+                line = bt.tasks_line(done.stdout)
+                self.assertEqual(line["run"], line["total"])
+                self.assertFalse(os.path.exists(out + ".journal"))
+                with bt.h5py.File(out, "r") as f:
+                    self.assertEqual(int(f.attrs["tasks_present"]), line["total"])
+
+    def test_a_journal_changed_behind_the_run_is_kept_and_no_results_file_written(self):
+        # A process that ignores the lock (an older tcsim, a user) cuts the journal back to its
+        # first tasks while the run goes on: the run must not write a results file short of
+        # tasks and delete the journal, but keep it and fail.
+        exp = bt.experiment("medium_grid")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "grid.h5")
+            journal = out + ".journal"
+            first = start_batch(exp, out)
+            try:
+                wait_for_tasks(self, first, journal, some_tasks(exp))
+                os.truncate(journal, bt.journal_header_size(exp))  # inside the header
+                done = bt.finish(first)
+            finally:
+                if first.poll() is None:
+                    first.kill()
+                    first.communicate()
+            self.assertNotEqual(done.returncode, 0, done.stdout)
+            self.assertNotIn("Sanitizer", done.stderr)
+            self.assertIn("is kept", done.stderr)
+            self.assertTrue(os.path.exists(journal))
+            self.assertFalse(os.path.exists(out))
+
+
+class DamagedJournalTest(unittest.TestCase):
+    def test_a_flipped_byte_is_refused_and_the_journal_left_as_it_was(self):
+        exp = bt.experiment("small_grid")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "grid.h5")
+            bt.start_and_kill(self, exp, out)
+            journal = out + ".journal"
+            size = os.path.getsize(journal)
+            with open(journal, "r+b") as f:  # a byte inside the first task's series
+                f.seek(bt.journal_header_size(exp) + 600)
+                byte = f.read(1)
+                f.seek(-1, os.SEEK_CUR)
+                f.write(bytes([byte[0] ^ 0x10]))
+            digest = bt.sha256(journal)
+            again = bt.batch(exp, out, "--resume")
+            bt.assert_exit(self, again, 3)
+            self.assertIn("damaged at byte", again.stderr)
+            self.assertIn("no task in it is lost", again.stderr)
+            self.assertEqual(bt.sha256(journal), digest)
+            self.assertEqual(os.path.getsize(journal), size)
+            self.assertFalse(os.path.exists(out))
+
+
+class StopSignalTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        bt.start_reference("small_grid")
+
+    def stop_and_resume(self, signum, code):
+        exp = bt.experiment("small_grid")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "grid.h5")
+            proc = start_batch(exp, out)
+            wait_for_tasks(self, proc, out + ".journal", some_tasks(exp))
+            sent = time.monotonic()
+            proc.send_signal(signum)
+            stopped = bt.finish(proc)
+            self.assertLess(time.monotonic() - sent, 10.0, "the stop took too long")
+            bt.assert_exit(self, stopped, code)
+            self.assertRegex(stopped.stderr, r"stopped by SIG(TERM|INT): (\d+) of 40 tasks are "
+                                             r"safe in the journal")
+            safe = int(bt.re.search(r": (\d+) of 40 tasks", stopped.stderr).group(1))
+            self.assertGreater(safe, 0)
+            self.assertIn(f"--out {out} --resume", stopped.stderr)
+            self.assertFalse(os.path.exists(out))
+            done = bt.batch(exp, out, "--resume")
+            bt.assert_exit(self, done, 0)
+            line = bt.tasks_line(done.stdout)
+            self.assertEqual(line["from_journal"], safe, "the tasks said safe were not all kept")
+            self.assertEqual(bt.h5_differences(out, bt.reference("small_grid")), [])
+
+    def test_sigterm_flushes_and_exits_143(self):
+        self.stop_and_resume(signal.SIGTERM, 143)
+
+    def test_sigint_flushes_and_exits_130(self):
+        self.stop_and_resume(signal.SIGINT, 130)
+
+
+class FailedWriteTest(unittest.TestCase):
+    def test_standard_output_to_a_full_device_fails(self):
+        with open("/dev/full", "w") as full:
+            done = subprocess.run([bt.TCSIM, "run", os.path.join(bt.ROOT, "configs", "reference",
+                                                                  "mmc.yaml"), "--json"],
+                                  stdout=full, stderr=subprocess.PIPE, text=True)
+        bt.assert_exit(self, done, 1)
+        self.assertIn("cannot write to the standard output", done.stderr)
+
+    def test_a_trace_to_a_full_device_fails_and_leaves_the_device_alone(self):
+        done = bt.run("run", os.path.join(bt.ROOT, "configs", "reference", "mmc.yaml"),
+                      "--trace", "/dev/full")
+        self.assertNotEqual(done.returncode, 0)
+        self.assertNotIn("Sanitizer", done.stderr)
+        self.assertIn("/dev/full", done.stderr)
+        self.assertTrue(stat.S_ISCHR(os.stat("/dev/full").st_mode), "/dev/full was replaced")
+        self.assertFalse(os.path.exists("/dev/full.tmp"))
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    bt.TCSIM, bt.ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    try:
+        unittest.main(argv=[sys.argv[0], "-v", *sys.argv[3:]])
+    finally:
+        bt.stop_references()
+
+
+if __name__ == "__main__":
+    main()

@@ -68,11 +68,14 @@ std::string format_table(const RunReport& report) {
   return out;
 }
 
-std::string format_json(const RunReport& report, const std::string& version) {
+std::string format_json(const RunReport& report, const std::string& version,
+                        const std::string& build) {
   std::string out = "{";
-  out += fmt::format("\"tcsim_version\": {}, \"config\": {}, \"seed\": {}, \"replications\": {}, ",
-                     json_string(version), json_string(report.config_path), report.seed,
-                     report.replications);
+  out += fmt::format(
+      "\"tcsim_version\": {}, \"tcsim_build\": {}, \"config\": {}, \"seed\": {}, "
+      "\"replications\": {}, ",
+      json_string(version), json_string(build), json_string(report.config_path), report.seed,
+      report.replications);
   out += "\"metrics\": {";
   bool first = true;
   for (const MetricSummary& m : report.metrics) {

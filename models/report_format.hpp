@@ -10,9 +10,11 @@ namespace tcsim::models {
 /// A table with a row per metric: mean, 95% CI half-width (or "n/a" with one replication), unit.
 [[nodiscard]] std::string format_table(const RunReport& report);
 
-/// {"tcsim_version", "config", "seed", "replications", "metrics": {"scope.name": {"mean",
-/// "ci_half_width", "values", "unit"}}}; undefined numbers are null.
-[[nodiscard]] std::string format_json(const RunReport& report, const std::string& version);
+/// {"tcsim_version", "tcsim_build", "config", "seed", "replications", "metrics": {"scope.name":
+/// {"mean", "ci_half_width", "values", "unit"}}}; undefined numbers are null. `build` says
+/// which code ran (a commit, or a hash of the sources outside git).
+[[nodiscard]] std::string format_json(const RunReport& report, const std::string& version,
+                                      const std::string& build = "");
 
 /// Long CSV, one row per (replication, metric): replication,scope,metric,unit,value.
 [[nodiscard]] std::string format_replications_csv(const RunReport& report);

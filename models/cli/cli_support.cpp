@@ -9,7 +9,7 @@
 
 #include "models/config_error.hpp"
 #include "sim/network_simulation.hpp"
-#include "tcsim_git_commit.hpp"  // generated at build time: TCSIM_GIT_COMMIT
+#include "tcsim_git_commit.hpp"  // generated at build time: TCSIM_BUILD_IDENTITY
 
 namespace tcsim::cli {
 namespace {
@@ -26,8 +26,12 @@ std::filesystem::path installed(const std::filesystem::path& relative) {
 
 }  // namespace
 
+std::string build_identity() {
+  return TCSIM_BUILD_IDENTITY;
+}
+
 std::string version_text() {
-  return fmt::format("tcsim {} (commit {})", TCSIM_VERSION, TCSIM_GIT_COMMIT);
+  return fmt::format("tcsim {} ({})", TCSIM_VERSION, build_identity());
 }
 
 void print(const std::string& text) {

@@ -21,7 +21,11 @@ struct Refused : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// "tcsim 0.1.0 (commit abc1234)": recorded in results files and checked on --resume.
+/// What was built: "commit 1a2b3c4d5e6f", "commit 1a2b3c4d5e6f-modified, sources <hash>" or,
+/// outside git, "sources <hash>" (a hash of the build's sources; models/cli/git_commit.cmake).
+[[nodiscard]] std::string build_identity();
+
+/// "tcsim 0.1.0 (commit 1a2b3c4d5e6f)": recorded in results files and checked on --resume.
 [[nodiscard]] std::string version_text();
 
 /// Writes to standard output; throws (exit 1) if the write fails.

@@ -189,7 +189,8 @@ int run_command(const RunArguments& args) {
     models::write_file_atomically((dir / "daily_occupancy.csv").string(),
                                   models::format_daily_csv(report));
   }
-  print(args.json ? models::format_json(report, TCSIM_VERSION) : models::format_table(report));
+  print(args.json ? models::format_json(report, TCSIM_VERSION, build_identity())
+                  : models::format_table(report));
   return kOk;
 }
 

@@ -48,7 +48,17 @@ class VersionTest(unittest.TestCase):
         out = run("--version")
         self.assertEqual(out.returncode, 0, out.stderr)
         self.assertRegex(out.stdout,
-                         r"^tcsim \d+\.\d+\.\d+ \(commit ([0-9a-f]{7,}(-modified)?|unknown)\)$")
+                         r"^tcsim \d+\.\d+\.\d+ \((commit [0-9a-f]{12}|commit [0-9a-f]{12}-modified, "
+                         r"sources [0-9a-f]{16}|sources [0-9a-f]{16})\)\n$")
+
+    def test_json_carries_the_version_and_the_build(self):
+        version = run("--version").stdout.strip()
+        out = run("run", os.path.join(ROOT, "configs", "reference", "mmc.yaml"), "--json",
+                  "--horizon", "50")
+        self.assertEqual(out.returncode, 0, out.stderr)
+        doc = json.loads(out.stdout)
+        self.assertRegex(doc["tcsim_version"], r"^\d+\.\d+\.\d+$")
+        self.assertEqual(f"tcsim {doc['tcsim_version']} ({doc['tcsim_build']})", version)
 
 
 class ReferenceModelTest(unittest.TestCase):

@@ -1,0 +1,36 @@
+#pragma once
+// The identity of an input file: its SHA-256. Every file a run reads (an empirical CSV named
+// by `file:`, a national config's area template, a models file, the scenario and experiment
+// themselves) joins the identity that `tcsim batch --resume` and `tcsim merge` compare, and is
+// recorded in the results file, so a file changed between a run and its resume is refused
+// instead of mixing results of two different inputs.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tcsim::models {
+
+/// A file as it was read: its path (as resolved when read) and the SHA-256 of its bytes.
+struct InputDigest {
+  std::string path;
+  std::string sha256;  // 64 lowercase hex digits
+
+  friend bool operator==(const InputDigest&, const InputDigest&) = default;
+};
+
+/// The SHA-256 of `bytes` as 64 lowercase hex digits.
+[[nodiscard]] std::string sha256_hex(std::string_view bytes);
+
+/// Adds `digest` to `list` unless a digest of the same path is there, keeping `list` sorted by
+/// path (so the order files were read in does not matter).
+void add_input(std::vector<InputDigest>& list, InputDigest digest);
+
+/// One line per file, "sha256  path" (as sha256sum prints it), sorted by path.
+[[nodiscard]] std::string inputs_text(const std::vector<InputDigest>& list);
+
+/// The first file whose digest differs between two lists (or that only one has), or "".
+[[nodiscard]] std::string first_changed_input(const std::vector<InputDigest>& before,
+                                              const std::vector<InputDigest>& now);
+
+}  // namespace tcsim::models

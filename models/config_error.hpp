@@ -2,8 +2,10 @@
 // The one error type for bad input: where (file, line, column, dotted key), what was found and
 // what was expected. Bad input is reported before any simulation runs.
 
+#include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace tcsim::models {
 
@@ -25,5 +27,14 @@ class ConfigError : public std::runtime_error {
   ConfigLocation where_;
   std::string problem_;
 };
+
+/// `text` made fit to quote in a message: a control character or a byte that is not UTF-8
+/// becomes \xNN, and text beyond `max_chars` characters becomes "...". A message then never
+/// carries raw bytes (or much) of a file to a terminal.
+[[nodiscard]] std::string printable(std::string_view text, std::size_t max_chars = 60);
+
+/// The offset of the first byte of `text` that is not part of well-formed UTF-8 (no overlong
+/// forms, surrogates or code points above U+10FFFF), or std::string_view::npos.
+[[nodiscard]] std::size_t invalid_utf8_at(std::string_view text);
 
 }  // namespace tcsim::models

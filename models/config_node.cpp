@@ -18,6 +18,15 @@ std::string join_path(const std::string& parent, std::string_view key) {
   return parent.empty() ? std::string(key) : parent + "." + std::string(key);
 }
 
+/// Why `name` cannot be a name, or "" if it can.
+std::string name_problem(std::string_view name) {
+  if (invalid_utf8_at(name) != std::string_view::npos) return "it is not valid UTF-8";
+  for (const char c : name) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return "it holds a control character";
+  }
+  return "";
+}
+
 }  // namespace
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -80,9 +89,73 @@ std::string did_you_mean(std::string_view name, const std::vector<std::string>& 
   return fmt::format(" (did you mean '{}'?)", best);
 }
 
+namespace {
+
+/// Where in `text` byte `offset` is, 1-based, for a message.
+ConfigLocation location_of(const std::string& file, std::string_view text, std::size_t offset) {
+  const std::string_view before = text.substr(0, offset);
+  const std::size_t line_start = before.rfind('\n');
+  const auto line = 1 + std::count(before.begin(), before.end(), '\n');
+  const std::size_t column =
+      line_start == std::string_view::npos ? offset + 1 : offset - line_start;
+  return ConfigLocation{file, static_cast<int>(line), static_cast<int>(column), ""};
+}
+
+/// Binary files and text in another encoding stop here, before yaml-cpp sees them: the YAML
+/// read by tcsim is UTF-8 text (names end up in HDF5 strings that must decode), and a message
+/// about a file that is not text never quotes it.
+void check_text(const std::string& text, const std::string& file) {
+  const std::size_t bad = invalid_utf8_at(text);
+  if (bad != std::string::npos) {
+    throw ConfigError(location_of(file, text, bad),
+                      "the file is not UTF-8 text (a byte here is not valid UTF-8): expected a "
+                      "YAML file");
+  }
+  const auto control = std::find_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\r' && c != '\t') ||
+           c == 0x7f;
+  });
+  if (control != text.end()) {
+    throw ConfigError(
+        location_of(file, text, static_cast<std::size_t>(control - text.begin())),
+        fmt::format("the file holds a control character (byte {:#04x}): expected a YAML text file",
+                    static_cast<unsigned char>(*control)));
+  }
+}
+
+/// yaml-cpp's message without what it appends from the file (an escape, a version text): the
+/// fixed phrase and the line and column say enough, and the file may not be a tcsim input.
+std::string syntax_problem(const std::string& message) {
+  return message.substr(0, message.find(": "));
+}
+
+/// The line of the second document's start ("---"), 1-based, or 0 if not found.
+int second_document_line(const std::string& text) {
+  int line = 0;
+  bool content = false;  // a document begun: its content, or its own '---'
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view row(text.data() + at, end - at);
+    ++line;
+    if (row.starts_with("---") && (row.size() == 3 || row[3] == ' ' || row[3] == '\r')) {
+      if (content) return line;
+      content = true;
+    } else if (!row.empty() && row[0] != '#' && row[0] != '%' && row[0] != '\r') {
+      content = true;
+    }
+    at = end + 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
 ConfigNode ConfigNode::parse(const std::string& text, const std::string& file,
-                             const std::vector<std::pair<std::string, std::string>>& overrides) {
-  auto name = std::make_shared<const std::string>(file);
+                             const std::vector<std::pair<std::string, std::string>>& overrides,
+                             const InputOptions& options) {
+  auto source = std::make_shared<const Source>(Source{file, options});
   auto table = std::make_shared<OverrideTable>();
   for (const auto& [path, value] : overrides) {
     if (path.empty() || path.front() == '.' || path.back() == '.' ||
@@ -92,23 +165,34 @@ ConfigNode ConfigNode::parse(const std::string& text, const std::string& file,
     }
     (*table)[normalise_path(path)] = Override{path, value, false};
   }
+  check_text(text, file);
   try {
-    YAML::Node root = YAML::Load(text);
+    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
+    if (documents.size() > 1) {
+      // A second document would be silently ignored: the reader may think it counts.
+      const YAML::Mark mark = documents[1].Mark();
+      int line = second_document_line(text);
+      if (line == 0 && mark.line >= 0) line = mark.line + 1;
+      throw ConfigError(ConfigLocation{file, line, 0, ""},
+                        "a second YAML document ('---') begins here: expected one document");
+    }
+    YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
     if (!root.IsDefined() || root.IsNull()) {
       throw ConfigError(ConfigLocation{file, 1, 1, ""},
                         "the file is empty: expected a YAML mapping of keys");
     }
     if (!root.IsMap()) {
+      // The text is not quoted: this may be any file, not a tcsim input.
       const YAML::Mark mark = root.Mark();
       throw ConfigError(ConfigLocation{file, mark.line + 1, mark.column + 1, ""},
                         fmt::format("expected a YAML mapping of keys at the top of the file, "
                                     "found {}",
-                                    root.IsSequence() ? "a list" : "'" + root.Scalar() + "'"));
+                                    root.IsSequence() ? "a list" : "a single text"));
     }
-    return ConfigNode(root, name, "", table, false);
+    return ConfigNode(root, source, "", table, false);
   } catch (const YAML::ParserException& e) {
     throw ConfigError(ConfigLocation{file, e.mark.line + 1, e.mark.column + 1, ""},
-                      "YAML syntax error: " + e.msg);
+                      "YAML syntax error: " + syntax_problem(e.msg));
   }
 }
 
@@ -119,10 +203,10 @@ ConfigNode ConfigNode::make(const YAML::Node& node, std::string path) const {
       // The override stands in for whatever the file has at this path, wherever that node is
       // also used (YAML aliases share nodes: the file's tree is never changed).
       it->second.used = true;
-      return ConfigNode(YAML::Node(it->second.value), file_, std::move(path), overrides_, true);
+      return ConfigNode(YAML::Node(it->second.value), source_, std::move(path), overrides_, true);
     }
   }
-  return ConfigNode(node, file_, std::move(path), overrides_, false);
+  return ConfigNode(node, source_, std::move(path), overrides_, false);
 }
 
 bool ConfigNode::overridden_below(const std::string& path) const {
@@ -190,29 +274,34 @@ ConfigLocation ConfigNode::location() const {
   if (overridden_) return ConfigLocation{"--set", 0, 0, path_};
   const YAML::Mark mark = node_.Mark();
   const bool known = mark.line >= 0;
-  return ConfigLocation{*file_, known ? mark.line + 1 : 0, known ? mark.column + 1 : 0, path_};
+  return ConfigLocation{source_->file, known ? mark.line + 1 : 0, known ? mark.column + 1 : 0,
+                        path_};
 }
 
 void ConfigNode::fail(const std::string& problem) const {
   throw ConfigError(location(), problem);
 }
 
-void ConfigNode::fail_at_key(std::string_view key, const std::string& problem) const {
+ConfigLocation ConfigNode::key_location(std::string_view key) const {
   if (node_.IsMap()) {
     for (const auto& kv : node_) {
       if (kv.first.IsScalar() && kv.first.Scalar() == key) {
-        ConfigNode(kv.first, file_, join_path(path_, key), overrides_, false).fail(problem);
+        return ConfigNode(kv.first, source_, join_path(path_, key), overrides_, false).location();
       }
     }
   }
-  ConfigNode(node_, file_, join_path(path_, key), overrides_, overridden_).fail(problem);
+  return ConfigNode(node_, source_, join_path(path_, key), overrides_, overridden_).location();
+}
+
+void ConfigNode::fail_at_key(std::string_view key, const std::string& problem) const {
+  throw ConfigError(key_location(key), problem);
 }
 
 std::string ConfigNode::found() const {
   if (!node_.IsDefined() || node_.IsNull()) return "nothing";
   if (node_.IsMap()) return "a mapping";
   if (node_.IsSequence()) return "a list";
-  return fmt::format("'{}'", node_.Scalar());
+  return fmt::format("'{}'", printable(node_.Scalar()));
 }
 
 ConfigNode ConfigNode::child(const YAML::Node& node, std::string_view key) const {
@@ -247,7 +336,7 @@ ConfigNode ConfigNode::at(std::string_view key, std::string_view expected) const
 
 std::string ConfigNode::key_of(const YAML::Node& key) const {
   if (!key.IsScalar()) {
-    throw ConfigError(ConfigNode(key, file_, path_, overrides_, false).location(),
+    throw ConfigError(ConfigNode(key, source_, path_, overrides_, false).location(),
                       "expected a plain name as a key, found a mapping or a list");
   }
   return key.Scalar();
@@ -259,9 +348,13 @@ std::vector<std::pair<std::string, ConfigNode>> ConfigNode::entries() const {
   std::set<std::string> seen;
   for (const auto& kv : node_) {
     const std::string key = key_of(kv.first);
-    const ConfigNode key_node(kv.first, file_, join_path(path_, key), overrides_, false);
+    const ConfigNode key_node(kv.first, source_, join_path(path_, key), overrides_, false);
     // Names must be unique: a repeated name would silently hide the first definition.
     if (!seen.insert(key).second) key_node.fail("this name appears twice in the same mapping");
+    // Names end up in results files (HDF5 strings that readers decode as UTF-8) and on screens.
+    if (const std::string problem = name_problem(key); !problem.empty()) {
+      key_node.fail(fmt::format("expected a name of printable UTF-8 text: {}", problem));
+    }
     if (is_provenance_key(key)) {
       if (!kv.second.IsScalar()) {
         key_node.fail("expected a text saying where the numbers come from");
@@ -278,7 +371,7 @@ void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) co
   std::set<std::string> seen;
   for (const auto& kv : node_) {
     const std::string key = key_of(kv.first);
-    const ConfigNode key_node(kv.first, file_, join_path(path_, key), overrides_, false);
+    const ConfigNode key_node(kv.first, source_, join_path(path_, key), overrides_, false);
     if (!seen.insert(key).second) key_node.fail("this key appears twice in the same mapping");
     if (is_provenance_key(key)) {
       if (!kv.second.IsScalar())
@@ -311,15 +404,29 @@ std::string ConfigNode::text(std::string_view expected) const {
 }
 
 double ConfigNode::number(std::string_view expected) const {
-  const std::string raw = text(expected);
+  (void)text(expected);
   double value = 0.0;
   try {
     value = node_.as<double>();
   } catch (const YAML::Exception&) {
-    fail(fmt::format("expected {}, found '{}'", expected, raw));
+    fail(fmt::format("expected {}, found {}", expected, found()));
   }
-  if (!std::isfinite(value)) fail(fmt::format("expected {}, found '{}'", expected, raw));
+  if (!std::isfinite(value)) fail(fmt::format("expected {}, found {}", expected, found()));
   return value;
+}
+
+std::string ConfigNode::name(std::string_view expected) const {
+  std::string value = text(expected);
+  const std::string problem = name_problem(value);
+  if (!problem.empty()) {
+    fail(fmt::format("expected {} of printable UTF-8 text, found {}: {}", expected, found(),
+                     problem));
+  }
+  return value;
+}
+
+std::string ConfigNode::named_file(std::string_view expected) const {
+  return resolve_named_file(name(expected), source_->file, location(), source_->options);
 }
 
 double ConfigNode::positive(std::string_view expected) const {
@@ -343,11 +450,10 @@ double ConfigNode::probability(std::string_view expected) const {
 }
 
 std::int64_t ConfigNode::integer(std::string_view expected) const {
-  const std::string raw = text(expected);
   // yaml-cpp reads 1e6 as a double only; accept whole numbers written either way.
   const double value = number(expected);
   if (value != std::floor(value) || std::abs(value) > 9.0e15) {
-    fail(fmt::format("expected {} (a whole number), found '{}'", expected, raw));
+    fail(fmt::format("expected {} (a whole number), found {}", expected, found()));
   }
   return static_cast<std::int64_t>(value);
 }

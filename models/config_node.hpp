@@ -16,24 +16,31 @@
 #include <yaml-cpp/yaml.h>
 
 #include "models/config_error.hpp"
+#include "models/input_file.hpp"
 
 namespace tcsim::models {
 
 class ConfigNode {
  public:
   /// Parses `text` (whose origin is `file`, for messages); a syntax error becomes ConfigError.
-  /// Each override ("dotted.path", "value"; a list item by its index, "a.b.0") stands in for
-  /// the value at that path whenever the loader reads it - also for a key the file lacks. The
-  /// file's tree is not changed, so YAML aliases elsewhere keep their values.
+  /// The text must be UTF-8 and hold one YAML document, a mapping. Each override
+  /// ("dotted.path", "value"; a list item by its index, "a.b.0") stands in for the value at
+  /// that path whenever the loader reads it - also for a key the file lacks. The file's tree
+  /// is not changed, so YAML aliases elsewhere keep their values. `options` govern the files
+  /// this one names (named_file).
   static ConfigNode parse(const std::string& text, const std::string& file,
-                          const std::vector<std::pair<std::string, std::string>>& overrides = {});
+                          const std::vector<std::pair<std::string, std::string>>& overrides = {},
+                          const InputOptions& options = {});
 
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
-  [[nodiscard]] const std::string& file() const noexcept { return *file_; }
+  [[nodiscard]] const std::string& file() const noexcept { return source_->file; }
+  [[nodiscard]] const InputOptions& input_options() const noexcept { return source_->options; }
   [[nodiscard]] ConfigLocation location() const;
   [[noreturn]] void fail(const std::string& problem) const;
   /// Fails at the line of `key` itself in this mapping (for a problem with the name).
   [[noreturn]] void fail_at_key(std::string_view key, const std::string& problem) const;
+  /// Where `key` itself is in this mapping (this node's place if it has no such key).
+  [[nodiscard]] ConfigLocation key_location(std::string_view key) const;
 
   [[nodiscard]] bool is_map() const { return node_.IsMap(); }
   [[nodiscard]] bool is_sequence() const { return node_.IsSequence(); }
@@ -55,6 +62,13 @@ class ConfigNode {
 
   // Scalars. `expected` completes "expected ..." in the message.
   [[nodiscard]] std::string text(std::string_view expected) const;
+  /// A name (of the scenario, an experiment...): text that must be valid UTF-8 without control
+  /// characters, as it is written to results files and terminals. Names given as keys are
+  /// checked by entries().
+  [[nodiscard]] std::string name(std::string_view expected) const;
+  /// A path to another input file written here, resolved against the folder of this YAML file
+  /// and, with InputOptions::confine, required to stay inside it (resolve_named_file).
+  [[nodiscard]] std::string named_file(std::string_view expected) const;
   [[nodiscard]] double number(std::string_view expected) const;
   [[nodiscard]] double positive(std::string_view expected) const;
   [[nodiscard]] double non_negative(std::string_view expected) const;
@@ -79,10 +93,16 @@ class ConfigNode {
   };
   using OverrideTable = std::map<std::string, Override>;  // by normalised path
 
-  ConfigNode(YAML::Node node, std::shared_ptr<const std::string> file, std::string path,
+  /// What every node of one document shares: where it came from and how to read what it names.
+  struct Source {
+    std::string file;
+    InputOptions options;
+  };
+
+  ConfigNode(YAML::Node node, std::shared_ptr<const Source> source, std::string path,
              std::shared_ptr<OverrideTable> overrides, bool overridden)
       : node_(std::move(node)),
-        file_(std::move(file)),
+        source_(std::move(source)),
         path_(std::move(path)),
         overrides_(std::move(overrides)),
         overridden_(overridden) {}
@@ -97,7 +117,7 @@ class ConfigNode {
   [[nodiscard]] std::string found() const;
 
   YAML::Node node_;
-  std::shared_ptr<const std::string> file_;
+  std::shared_ptr<const Source> source_;
   std::string path_;
   std::shared_ptr<OverrideTable> overrides_;
   bool overridden_ = false;  // node_ stands for a --set value

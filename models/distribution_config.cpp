@@ -1,11 +1,17 @@
 #include "models/distribution_config.hpp"
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <optional>
 #include <stdexcept>
+#include <string_view>
+#include <utility>
 
 #include <fmt/format.h>
+
+#include "models/input_file.hpp"
 
 namespace tcsim::models {
 namespace {
@@ -13,53 +19,101 @@ namespace {
 constexpr const char* kKinds =
     "exponential, lognormal, gamma, weibull, uniform, triangular, deterministic, empirical";
 
-// A CSV of observed durations: one value per line, or "value,weight"; blank lines and lines
-// starting with '#' are skipped, as is a first line that is not a number (a header). The path
-// is relative to the YAML file that names it.
+/// The fields of a CSV line, without surrounding blanks.
+std::vector<std::string_view> split_row(std::string_view line) {
+  std::vector<std::string_view> fields;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = line.find(',', start);
+    std::string_view field = line.substr(start, comma - start);
+    while (!field.empty() && (field.front() == ' ' || field.front() == '\t'))
+      field.remove_prefix(1);
+    while (!field.empty() && (field.back() == ' ' || field.back() == '\t' || field.back() == '\r'))
+      field.remove_suffix(1);
+    fields.push_back(field);
+    if (comma == std::string_view::npos) return fields;
+    start = comma + 1;
+  }
+}
+
+/// The field as a finite number, if the whole of it is one ("4abc", "1e3x", "nan" are not).
+std::optional<double> parse_number(std::string_view field) {
+  if (!field.empty() && field.front() == '+') field.remove_prefix(1);
+  double value = 0.0;
+  const auto [end, error] = std::from_chars(field.data(), field.data() + field.size(), value);
+  if (error != std::errc() || end != field.data() + field.size() || !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+/// A field of a file named by a scenario, quoted only when the file has shown itself to be a
+/// CSV of numbers and the field is short plain text: the file may be anything the path names
+/// (a binary, a password file), and a message must not carry its content.
+std::string quoted_field(std::string_view field, bool numbers_seen) {
+  const bool plain = field.size() <= 24 && std::all_of(field.begin(), field.end(), [](char c) {
+                       return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ||
+                              c == '+' || c == '_' || c == ' ';
+                     });
+  if (!numbers_seen || !plain) return "";
+  return fmt::format(", found '{}'", field);
+}
+
+// A CSV of observed durations (format in configs/README.md): one value per line, or
+// "value,weight" on every line; blank lines and lines starting with '#' are skipped. The first
+// other line is a header if none of its fields is a number; every other line is data, and a
+// field is a number only when the whole of it is one. Nothing else is accepted.
+// The path is relative to the YAML file that names it.
 sim::Distribution read_empirical_file(const ConfigNode& node) {
-  const std::string name = node.text("a CSV file of durations");
-  std::filesystem::path path(name);
-  if (path.is_relative()) path = std::filesystem::path(node.file()).parent_path() / path;
-  // Only a regular file of sane size: not a folder, a device or a pipe that never ends.
-  std::error_code error;
-  if (!std::filesystem::is_regular_file(path, error)) {
-    node.fail(fmt::format("cannot read the file '{}': no such regular file", path.string()));
-  }
-  constexpr std::uintmax_t kMaxBytes = 256u << 20;
-  if (std::filesystem::file_size(path, error) > kMaxBytes || error) {
-    node.fail(fmt::format("the file '{}' is larger than {} MiB", path.string(), kMaxBytes >> 20));
-  }
-  std::ifstream in(path);
-  if (!in) node.fail(fmt::format("cannot read the file '{}'", path.string()));
+  const std::string path = node.named_file("a CSV file of durations");
+  const std::string text =
+      read_input_file(path, node.location(), "a CSV file of durations", kMaxCsvBytes);
+  const auto fail = [&](int line, const std::string& problem) {
+    node.fail(fmt::format("{}:{}: {}", path, line, problem));
+  };
   std::vector<double> values;
   std::vector<double> weights;
-  std::string line;
+  std::size_t columns = 0;  // of the data lines: 1, or 2 with weights
+  bool first = true;
   int line_number = 0;
-  bool weighted = false;
-  while (std::getline(in, line)) {
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string_view line(text.data() + at, end - at);
+    at = end + 1;
     ++line_number;
-    if (line.empty() || line[0] == '#') continue;
-    const auto comma = line.find(',');
-    char* end = nullptr;
-    const double value = std::strtod(line.c_str(), &end);
-    if (end == line.c_str()) {
-      if (values.empty() && line_number == 1) continue;  // a header
-      node.fail(fmt::format("{}:{}: expected a number of days, found '{}'", path.string(),
-                            line_number, line));
+    if (line.empty() || line == "\r" || line.front() == '#') continue;
+    const std::vector<std::string_view> fields = split_row(line);
+    std::vector<std::optional<double>> numbers;
+    for (std::string_view field : fields)
+      numbers.push_back(parse_number(field));
+    const bool none = std::none_of(numbers.begin(), numbers.end(), [](auto n) { return n; });
+    const bool was_first = std::exchange(first, false);
+    if (was_first && none && fields.size() <= 2) continue;  // a header
+    if (fields.size() > 2) {
+      fail(line_number, fmt::format("{} fields: expected a value, or value,weight", fields.size()));
     }
-    values.push_back(value);
-    if (comma != std::string::npos) {
-      weighted = true;
-      weights.push_back(std::strtod(line.c_str() + comma + 1, nullptr));
-    } else {
-      weights.push_back(1.0);
+    if (columns == 0) columns = fields.size();
+    if (fields.size() != columns) {
+      fail(line_number, fmt::format("{} fields, but the first data line has {}: give a weight on "
+                                    "every line or on none",
+                                    fields.size(), columns));
     }
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      if (!numbers[f]) {
+        fail(line_number,
+             fmt::format("expected {} (a number){}", f == 0 ? "a duration in days" : "a weight",
+                         quoted_field(fields[f], !values.empty())));
+      }
+    }
+    values.push_back(*numbers[0]);
+    if (columns == 2) weights.push_back(*numbers[1]);
   }
-  if (!weighted) weights.clear();
   try {
     return sim::Distribution::empirical(std::move(values), std::move(weights));
   } catch (const std::invalid_argument& e) {
-    node.fail(fmt::format("{}: {}", path.string(), e.what()));
+    node.fail(fmt::format("{}: {}", path, e.what()));
   }
 }
 

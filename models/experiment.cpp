@@ -2,35 +2,27 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <set>
 
 #include <fmt/format.h>
 #include <boost/random/uniform_01.hpp>
 
 #include "models/config_node.hpp"
+#include "models/costing.hpp"
 #include "models/distribution_config.hpp"
+#include "models/input_file.hpp"
+#include "models/metrics.hpp"
+#include "models/network_builder.hpp"
 #include "models/savings.hpp"
 #include "models/scenario_loader.hpp"
 #include "models/sensitivity.hpp"
+#include "sim/network_simulation.hpp"
 #include "sim/random.hpp"
 
 namespace tcsim::models {
 namespace {
-
-std::string read_text(const std::string& path, const ConfigLocation& where) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(where, fmt::format("cannot read '{}'", path));
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::string relative_to(const std::string& file, const std::string& path) {
-  return (std::filesystem::path(file).parent_path() / path).lexically_normal().string();
-}
 
 bool flag(const ConfigNode& node) {
   if (node.is_word("true")) return true;
@@ -156,67 +148,183 @@ const char* design_kind_name(DesignKind kind) {
   return "?";
 }
 
-Experiment load_experiment(const std::string& path, const std::string& default_models_file) {
+namespace {
+
+/// The models file (from `models_file:`, else the default) and the model IDs `models:` names.
+std::vector<std::string> read_models(Experiment& e, const ConfigNode& root,
+                                     const std::string& default_models_file,
+                                     std::optional<IntegrationModels>& models) {
+  std::vector<std::string> ids;
+  const std::optional<ConfigNode> m = root.find("models");
+  const std::optional<ConfigNode> mf = root.find("models_file");
+  if (!m) {
+    if (mf) mf->fail("models_file needs models: (all, or a list of IDs)");
+    return ids;
+  }
+  // The default is the shipped file, outside any confinement; a named one is resolved and
+  // confined like every path written in the experiment.
+  e.models_file = mf ? mf->named_file("a file path") : default_models_file;
+  e.models_text = read_input_file(e.models_file, (mf ? *mf : *m).location(), "a models file");
+  models = parse_integration_models(e.models_text, e.models_file);
+  std::vector<std::string> known;
+  for (const IntegrationModel& im : models->models)
+    known.push_back(im.id);
+  if (m->is_word("all")) return known;
+  for (const ConfigNode& id : m->items("'all' or a list of integration model IDs")) {
+    const std::string text = id.text("a model ID");
+    if (std::find(known.begin(), known.end(), text) == known.end()) {
+      id.fail(fmt::format("unknown integration model '{}' in {}{}", text, e.models_file,
+                          did_you_mean(text, known)));
+    }
+    ids.push_back(text);
+  }
+  return ids;
+}
+
+DesignKind read_design(const ConfigNode& root) {
+  const std::optional<ConfigNode> d = root.find("design");
+  if (!d || d->is_word("grid")) return DesignKind::grid;
+  if (d->is_word("lhs")) return DesignKind::lhs;
+  if (d->is_word("psa")) return DesignKind::psa;
+  d->fail("expected grid, lhs or psa");
+}
+
+/// Refuses, before the design is built, more design points than kMaxDesignPoints: the grid's
+/// combinations (or `points`) times the models.
+void check_design_size(const Experiment& e, const ConfigNode& root, std::int64_t points,
+                       std::size_t models) {
+  double count = static_cast<double>(std::max<std::size_t>(models, 1));
+  if (e.design == DesignKind::grid) {
+    for (const ExperimentFactor& f : e.factors)
+      count *= static_cast<double>(f.levels.size());
+  } else {
+    count *= static_cast<double>(points);
+  }
+  if (count <= static_cast<double>(kMaxDesignPoints)) return;
+  const bool grid = e.design == DesignKind::grid;
+  throw ConfigError(grid ? root.key_location("factors") : root.at("points", "").location(),
+                    fmt::format("{:.0f} design points ({} x {} models): expected at most {}", count,
+                                grid ? "the combinations of the levels" : "points",
+                                std::max<std::size_t>(models, 1), kMaxDesignPoints));
+}
+
+/// Every metric a design point reports (scope.name): the names depend on the network and the
+/// costs given, not on what happens, so a run of no length yields them all. Nullopt if even
+/// that run stops (e.g. more patients at day 0 than run.max_patients): the real run will say.
+std::optional<std::vector<std::string>> metric_keys(const Scenario& scenario) {
+  Scenario dry = scenario;
+  dry.run.warmup = 0.0;
+  dry.run.horizon = 1e-9;
+  const sim::NetworkSpec spec = build_network(dry);
+  sim::NetworkResult result;
+  try {
+    sim::validate(spec);
+    result = sim::simulate(spec, 0, 0);
+  } catch (const std::exception&) {
+    return std::nullopt;
+  }
+  std::vector<std::string> keys;
+  for (const MetricValue& m : collect_metrics(result, spec))
+    keys.push_back(m.scope + "." + m.name);
+  for (const MetricValue& m : collect_economics(result, spec, dry))
+    keys.push_back(m.scope + "." + m.name);
+  return keys;
+}
+
+/// Each `metrics:` pattern must select a metric of some design point: a typo would otherwise
+/// leave a results file without the metric, found out only after the run.
+void check_metric_patterns(const Experiment& e, const ConfigNode& root,
+                           const std::set<std::string>& keys) {
+  const std::optional<ConfigNode> m = root.find("metrics");
+  if (!m || e.metrics.empty()) return;
+  const std::vector<std::string> known(keys.begin(), keys.end());
+  const std::vector<ConfigNode> patterns = m->items("a list of metric names or patterns");
+  for (std::size_t i = 0; i < patterns.size(); ++i) {
+    const std::string& pattern = e.metrics[i];
+    const bool used = std::any_of(known.begin(), known.end(), [&](const std::string& key) {
+      return fnmatch(pattern.c_str(), key.c_str(), 0) == 0;
+    });
+    if (!used) {
+      patterns[i].fail(
+          fmt::format("'{}' matches no metric of any design point{} (metrics are "
+                      "scope.name, e.g. system.throughput; docs/metrics.md)",
+                      printable(pattern), did_you_mean(pattern, known)));
+    }
+  }
+}
+
+/// Each factor alone must load (a bad path or value is reported at its entry), then every
+/// design point (a combination that does not fit is reported at factors:). Returns the metric
+/// keys of the design points when the experiment selects metrics, nullopt when they are not
+/// known.
+std::optional<std::set<std::string>> check_design_points(const Experiment& e,
+                                                         const ConfigNode& root,
+                                                         const IntegrationModels* models) {
+  if (auto factors = root.find("factors")) {
+    for (std::size_t f = 0; f < e.factors.size(); ++f) {
+      if (e.factors[f].path == kProductivityGainFactor) continue;
+      for (const DesignPoint& p : e.points) {
+        try {
+          (void)parse_scenario(e.scenario_text, e.scenario_file,
+                               {{e.factors[f].path, value_text(p.values[f])}}, e.input_options);
+        } catch (const ConfigError& error) {
+          factors->fail_at_key(e.factors[f].path,
+                               fmt::format("at {}: {}", value_text(p.values[f]), error.what()));
+        }
+      }
+    }
+  }
+  std::optional<std::set<std::string>> keys;
+  if (!e.metrics.empty()) keys.emplace();
+  for (std::size_t i = 0; i < e.points.size(); ++i) {
+    try {
+      const Scenario s = design_point_scenario(e, i, models);
+      if (!keys) continue;
+      const std::optional<std::vector<std::string>> mine = metric_keys(s);
+      if (!mine) keys.reset();
+      if (mine) keys->insert(mine->begin(), mine->end());
+    } catch (const ConfigError& error) {
+      const ConfigNode where = root.find("factors") ? *root.find("factors") : root;
+      throw ConfigError(where.location(),
+                        fmt::format("design point '{}': {}", e.points[i].name, error.what()));
+    }
+  }
+  return keys;
+}
+
+}  // namespace
+
+Experiment load_experiment(const std::string& path, const std::string& default_models_file,
+                           const InputOptions& options) {
   Experiment e;
   e.file = path;
-  e.text = read_text(path, ConfigLocation{path, 0, 0, ""});
-  const ConfigNode root = ConfigNode::parse(e.text, path);
+  e.input_options = options;
+  e.text = read_input_file(path, ConfigLocation{path, 0, 0, ""}, "an experiment file");
+  const ConfigNode root = ConfigNode::parse(e.text, path, {}, options);
   root.expect_map("an experiment: a mapping with scenario, replications, seed, ...");
   root.expect_keys({"name", "description", "scenario", "models", "models_file", "design", "points",
                     "factors", "replications", "seed", "output", "metrics", "time_series",
                     "allow_unstable"});
-  e.name = root.at("name", "a name").text("a name");
+  e.name = root.at("name", "a name").name("a name");
   if (auto d = root.find("description")) e.description = d->text("a description");
 
   const ConfigNode scenario = root.at("scenario", "the base scenario file, relative to this file");
-  e.scenario_file = relative_to(path, scenario.text("a file path"));
-  e.scenario_text = read_text(e.scenario_file, scenario.location());
+  e.scenario_file = scenario.named_file("a file path");
+  e.scenario_text = read_input_file(e.scenario_file, scenario.location(), "a scenario file");
 
-  std::vector<std::string> model_ids;
   std::optional<IntegrationModels> models;
-  if (auto m = root.find("models")) {
-    std::string file = default_models_file;
-    if (auto mf = root.find("models_file")) file = relative_to(path, mf->text("a file path"));
-    e.models_file = file;
-    e.models_text =
-        read_text(file, (root.find("models_file") ? *root.find("models_file") : *m).location());
-    models = load_integration_models(file);
-    if (m->is_word("all")) {
-      for (const IntegrationModel& im : models->models)
-        model_ids.push_back(im.id);
-    } else {
-      for (const ConfigNode& id : m->items("'all' or a list of integration model IDs")) {
-        const std::string text = id.text("a model ID");
-        std::vector<std::string> known;
-        for (const IntegrationModel& im : models->models)
-          known.push_back(im.id);
-        if (std::find(known.begin(), known.end(), text) == known.end()) {
-          id.fail(fmt::format("unknown integration model '{}' in {}{}", text, file,
-                              did_you_mean(text, known)));
-        }
-        model_ids.push_back(text);
-      }
-    }
-  } else if (auto mf = root.find("models_file")) {
-    mf->fail("models_file needs models: (all, or a list of IDs)");
-  }
+  std::vector<std::string> model_ids = read_models(e, root, default_models_file, models);
 
-  if (auto d = root.find("design")) {
-    if (d->is_word("grid"))
-      e.design = DesignKind::grid;
-    else if (d->is_word("lhs"))
-      e.design = DesignKind::lhs;
-    else if (d->is_word("psa"))
-      e.design = DesignKind::psa;
-    else
-      d->fail("expected grid, lhs or psa");
-  }
+  e.design = read_design(root);
   std::int64_t points = 1;
   if (e.design == DesignKind::grid) {
     if (auto p = root.find("points"))
       p->fail("points: is for lhs and psa designs; a grid has one point per combination of levels");
   } else {
-    points = root.at("points", "the number of samples (lhs, psa)").positive_integer("samples");
+    const ConfigNode p = root.at("points", "the number of samples (lhs, psa)");
+    points = p.positive_integer("samples");
+    if (points > kMaxDesignPoints)
+      p.fail(fmt::format("expected at most {} samples, found {}", kMaxDesignPoints, points));
   }
   if (auto factors = root.find("factors")) {
     factors->expect_map("a mapping of dotted paths (or productivity_gain) to their values");
@@ -225,9 +333,14 @@ Experiment load_experiment(const std::string& path, const std::string& default_m
   }
   if (e.design != DesignKind::grid && e.factors.empty())
     root.at("factors", "the factors to sample").fail("expected at least one factor");
+  check_design_size(e, root, points, model_ids.size());
 
-  e.replications =
-      root.at("replications", "replications per design point").positive_integer("replications");
+  const ConfigNode replications = root.at("replications", "replications per design point");
+  e.replications = replications.positive_integer("replications");
+  if (e.replications > kMaxReplications) {
+    replications.fail(fmt::format("expected at most {} replications per design point, found {}",
+                                  kMaxReplications, e.replications));
+  }
   e.seed =
       static_cast<std::uint64_t>(root.at("seed", "the master seed").non_negative_integer("a seed"));
   e.output = root.at("output", "the results file (.h5)").text("a file path");
@@ -244,39 +357,16 @@ Experiment load_experiment(const std::string& path, const std::string& default_m
     for (std::size_t j = 0; j < settings.size(); ++j)
       e.points.push_back(DesignPoint{point_name(e, model, settings[j], j), model, settings[j]});
   }
-
-  // Each factor alone must load (a bad path or value is reported at its entry), then every
-  // design point (a combination that does not fit is reported at factors:).
-  if (auto factors = root.find("factors")) {
-    for (std::size_t f = 0; f < e.factors.size(); ++f) {
-      if (e.factors[f].path == kProductivityGainFactor) continue;
-      for (const DesignPoint& p : e.points) {
-        try {
-          (void)parse_scenario(e.scenario_text, e.scenario_file,
-                               {{e.factors[f].path, value_text(p.values[f])}});
-        } catch (const ConfigError& error) {
-          factors->fail_at_key(e.factors[f].path,
-                               fmt::format("at {}: {}", value_text(p.values[f]), error.what()));
-        }
-      }
-    }
-  }
-  for (std::size_t i = 0; i < e.points.size(); ++i) {
-    try {
-      (void)design_point_scenario(e, i, models ? &*models : nullptr);
-    } catch (const ConfigError& error) {
-      const ConfigNode where = root.find("factors") ? *root.find("factors") : root;
-      throw ConfigError(where.location(),
-                        fmt::format("design point '{}': {}", e.points[i].name, error.what()));
-    }
-  }
+  const auto keys = check_design_points(e, root, models ? &*models : nullptr);
+  if (keys) check_metric_patterns(e, root, *keys);
   return e;
 }
 
 Scenario design_point_scenario(const Experiment& e, std::size_t index,
                                const IntegrationModels* models) {
   const DesignPoint& p = e.points.at(index);
-  Scenario s = parse_scenario(e.scenario_text, e.scenario_file, factor_overrides(e, p));
+  Scenario s =
+      parse_scenario(e.scenario_text, e.scenario_file, factor_overrides(e, p), e.input_options);
   if (!p.model.empty() && models) s = apply_model(s, *models, models->find(p.model));
   for (std::size_t d = 0; d < e.factors.size(); ++d) {
     if (e.factors[d].path == kProductivityGainFactor) raise_productivity(s, p.values[d]);

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "models/input_file.hpp"
 #include "models/integration_model.hpp"
 #include "models/scenario.hpp"
 #include "sim/distribution.hpp"
@@ -60,6 +61,7 @@ struct Experiment {
   std::vector<std::string> metrics;  // "scope.name" patterns with * and ?; empty = all
   bool time_series = false;
   bool allow_unstable = false;
+  InputOptions input_options;  // how the scenario's own named files are read, as it was loaded
 
   [[nodiscard]] std::int64_t tasks() const {
     return static_cast<std::int64_t>(points.size()) * replications;
@@ -68,9 +70,12 @@ struct Experiment {
 
 /// Loads the experiment at `path`; `default_models_file` is used when it names models but no
 /// models file. Throws ConfigError (file, line, key) on any problem, including a design point
-/// whose scenario does not load.
+/// whose scenario does not load, more design points or replications than the limits
+/// (input_file.hpp) and a `metrics:` pattern that selects no metric. `options` govern the files
+/// it names (scenario:, models_file:) and those they name.
 [[nodiscard]] Experiment load_experiment(const std::string& path,
-                                         const std::string& default_models_file);
+                                         const std::string& default_models_file,
+                                         const InputOptions& options = {});
 
 /// The scenario of design point `index`: the base with the factor values set and the model
 /// applied (`models` may be null when the experiment has none).

@@ -1,15 +1,13 @@
 #include "models/integration_model.hpp"
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "models/config_node.hpp"
 #include "models/distribution_config.hpp"
 #include "models/economics_config.hpp"
+#include "models/input_file.hpp"
 #include "models/service_vocabulary.hpp"
 
 namespace tcsim::models {
@@ -102,9 +100,11 @@ const IntegrationModel& IntegrationModels::find(const std::string& id) const {
   std::string list;
   for (const std::string& i : ids)
     list += (list.empty() ? "" : ", ") + i;
-  throw ConfigError(
-      ConfigLocation{file, 0, 0, "models"},
-      fmt::format("no integration model '{}'{}; models: {}", id, did_you_mean(id, ids), list));
+  const std::string role =
+      id == kBaselineModel ? " (the baseline every other model is compared with)" : "";
+  const ConfigLocation at = where.file.empty() ? ConfigLocation{file, 0, 0, "models"} : where;
+  throw ConfigError(at, fmt::format("no integration model '{}'{}{}; models: {}", id, role,
+                                    did_you_mean(id, ids), list));
 }
 
 IntegrationModels parse_integration_models(const std::string& text, const std::string& file) {
@@ -119,6 +119,7 @@ IntegrationModels parse_integration_models(const std::string& text, const std::s
                                           .non_negative("a share of direct cost (0.1 = 10%)");
   }
   const ConfigNode models = root.at("models", "a mapping of model IDs to models");
+  set.where = root.key_location("models");
   models.expect_map("a mapping of model IDs to models");
   for (const auto& [id, node] : models.entries()) {
     set.models.push_back(parse_model(id, node));
@@ -129,15 +130,8 @@ IntegrationModels parse_integration_models(const std::string& text, const std::s
 }
 
 IntegrationModels load_integration_models(const std::string& path) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    throw ConfigError(ConfigLocation{path, 0, 0, ""}, "this is a folder, not a models file");
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(ConfigLocation{path, 0, 0, ""}, "cannot open the file for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_integration_models(text.str(), path);
+  return parse_integration_models(
+      read_input_file(path, ConfigLocation{path, 0, 0, ""}, "a models file"), path);
 }
 
 Scenario apply_model(const Scenario& area, const IntegrationModels& models,

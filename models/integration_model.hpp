@@ -39,12 +39,14 @@ struct IntegrationModel {
 
 struct IntegrationModels {
   std::string file;
-  std::string text;  // the YAML as read, kept for outputs
+  ConfigLocation where;  // of the `models:` key, for a model looked up that is not there
+  std::string text;      // the YAML as read, kept for outputs
   double contract_overhead_allowance = 0.0;
   std::vector<IntegrationModel> models;  // in file order
   std::vector<std::pair<std::string, std::string>> provenance;
 
-  /// The model `id`; ConfigError listing the IDs (with a suggestion) if there is none.
+  /// The model `id`; ConfigError at `models:` listing the IDs (with a suggestion) if there is
+  /// none - e.g. a models file without the baseline kBaselineModel given to compare or savings.
   [[nodiscard]] const IntegrationModel& find(const std::string& id) const;
 };
 

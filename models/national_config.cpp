@@ -1,21 +1,25 @@
 #include "models/national_config.hpp"
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "models/config_node.hpp"
 #include "models/distribution_config.hpp"
 #include "models/economics_config.hpp"
+#include "models/input_file.hpp"
 
 namespace tcsim::models {
 namespace {
 
 SavingsRun parse_savings_run(const ConfigNode& node, SavingsRun run) {
-  if (auto r = node.find("replications")) run.replications = r->positive_integer("replications");
+  if (auto r = node.find("replications")) {
+    run.replications = r->positive_integer("replications");
+    if (run.replications > kMaxReplications) {
+      r->fail(fmt::format("expected at most {} replications, found {}", kMaxReplications,
+                          run.replications));
+    }
+  }
   if (auto h = node.find("horizon")) run.horizon = h->positive("a horizon in days");
   if (auto w = node.find("warmup")) run.warmup = w->non_negative("a warm-up in days");
   if (run.warmup >= run.horizon) node.fail("the warm-up must end before the horizon");
@@ -51,19 +55,6 @@ SavingsSettings parse_savings(const ConfigNode& node) {
     s.quick = parse_savings_run(*q, s.quick);
   }
   return s;
-}
-
-std::string read_file(const std::string& path, const char* what) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    throw ConfigError(ConfigLocation{path, 0, 0, ""},
-                      fmt::format("this is a folder, not {}", what));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(ConfigLocation{path, 0, 0, ""}, "cannot open the file for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 /// Places: at least one where there was at least one (a team does not vanish by scaling).
@@ -102,18 +93,21 @@ void scale_scenario(Scenario& scenario, double factor) {
   derive_capacities(scenario, {}, ConfigLocation{scenario.file, 0, 0, "settings"});
 }
 
-NationalConfig load_national_config(const std::string& path) {
+NationalConfig load_national_config(const std::string& path, const InputOptions& options) {
   NationalConfig config;
   config.file = path;
-  config.text = read_file(path, "a national config");
-  const ConfigNode root = ConfigNode::parse(config.text, path);
+  config.input_options = options;
+  config.text = read_input_file(path, ConfigLocation{path, 0, 0, ""}, "a national config");
+  const ConfigNode root = ConfigNode::parse(config.text, path, {}, options);
   root.expect_keys({"name", "description", "area", "template_population", "england", "archetypes",
                     "savings", "uncertain", "calibration"});
-  config.name = root.at("name", "a name").text("a name");
+  config.name = root.at("name", "a name").name("a name");
   if (auto d = root.find("description")) config.description = d->text("a description");
   const ConfigNode area = root.at("area", "the template area file, relative to this file");
-  config.area_file =
-      (std::filesystem::path(path).parent_path() / area.text("a file path")).lexically_normal();
+  config.area_file = area.named_file("a file path");
+  // Read here once so a missing or unfit template is reported at `area:`; it is loaded (and
+  // checked) with each archetype's overrides below.
+  (void)read_input_file(config.area_file, area.location(), "a scenario file (the template area)");
   config.template_population =
       root.at("template_population", "people the template area serves").positive("people");
   const ConfigNode england = root.at("england", "{population: people, areas: count}");
@@ -222,7 +216,7 @@ Scenario build_archetype(const NationalConfig& config, const Archetype& archetyp
   overrides.emplace_back("run.horizon", fmt::format("{}", run.horizon));
   overrides.emplace_back("run.warmup", fmt::format("{}", run.warmup));
   overrides.emplace_back("run.replications", fmt::format("{}", run.replications));
-  Scenario s = load_scenario(config.area_file, overrides);
+  Scenario s = load_scenario(config.area_file, overrides, config.input_options);
   scale_scenario(s, archetype.population / config.template_population);
   s.name = fmt::format("{} ({})", config.name, archetype.name);
   return s;

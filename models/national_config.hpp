@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/input_file.hpp"
 #include "models/scenario.hpp"
 #include "models/scenario_loader.hpp"
 #include "sim/distribution.hpp"
@@ -58,7 +59,8 @@ struct NationalConfig {
   std::string text;
   std::string name;
   std::string description;
-  std::string area_file;  // the template, resolved against the config's folder
+  std::string area_file;       // the template, resolved against the config's folder
+  InputOptions input_options;  // how the template and the files it names are read
   double template_population = 0.0;
   double england_population = 0.0;
   std::int64_t england_areas = 0;
@@ -72,7 +74,9 @@ struct NationalConfig {
 /// Loads and checks the file: archetype counts must sum to the number of areas and their
 /// populations to the national one (within 0.5%); every `area.` path of an uncertain input and
 /// every archetype override must exist in the template (checked by loading it).
-[[nodiscard]] NationalConfig load_national_config(const std::string& path);
+/// `options` govern the files it names (`area:`) and those they name.
+[[nodiscard]] NationalConfig load_national_config(const std::string& path,
+                                                  const InputOptions& options = {});
 
 /// The template area with `archetype`'s overrides and then `extra` (e.g. a PSA draw) applied,
 /// scaled from the template population to the archetype's (rates, capacities, WTE and initial

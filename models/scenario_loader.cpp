@@ -2,11 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <map>
+#include <optional>
 #include <set>
-#include <sstream>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -55,6 +53,10 @@ RunControl parse_run(const ConfigNode& node) {
   if (auto w = node.find("warmup")) run.warmup = w->non_negative("a warm-up in days");
   if (auto r = node.find("replications")) {
     run.replications = r->positive_integer("a number of replications");
+    if (run.replications > kMaxReplications) {
+      r->fail(fmt::format("expected at most {} replications, found {}", kMaxReplications,
+                          run.replications));
+    }
   }
   if (auto s = node.find("seed")) {
     run.seed = static_cast<std::uint64_t>(s->non_negative_integer("a seed"));
@@ -512,15 +514,15 @@ void check_references(const Scenario& scenario, const ConfigNode& root) {
 }  // namespace
 
 Scenario parse_scenario(const std::string& text, const std::string& file,
-                        const Overrides& overrides) {
-  const ConfigNode root = ConfigNode::parse(text, file, overrides);
+                        const Overrides& overrides, const InputOptions& options) {
+  const ConfigNode root = ConfigNode::parse(text, file, overrides, options);
   root.expect_keys({"name", "description", "population", "run", "price_index", "staff_groups",
                     "organisations", "settings", "cohorts"});
   Scenario scenario;
   scenario.file = file;
   scenario.text = text;
   scenario.overrides = overrides;
-  scenario.name = root.at("name", "a scenario name").text("a scenario name");
+  scenario.name = root.at("name", "a scenario name").name("a scenario name");
   if (auto d = root.find("description")) scenario.description = d->text("a description");
   if (auto run = root.find("run")) scenario.run = parse_run(*run);
   if (auto p = root.find("population")) scenario.population = p->positive("people served");
@@ -564,16 +566,50 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   return scenario;
 }
 
-Scenario load_scenario(const std::string& path, const Overrides& overrides) {
-  std::error_code error;
-  if (std::filesystem::is_directory(path, error)) {
-    throw ConfigError(ConfigLocation{path, 0, 0, ""}, "this is a folder, not a scenario file");
+Scenario load_scenario(const std::string& path, const Overrides& overrides,
+                       const InputOptions& options) {
+  const std::string text = read_input_file(path, ConfigLocation{path, 0, 0, ""}, "a scenario file");
+  return parse_scenario(text, path, overrides, options);
+}
+
+ConfigLocation scenario_key_location(const Scenario& scenario, const std::string& dotted_path) {
+  try {
+    std::optional<ConfigNode> node =
+        ConfigNode::parse(scenario.text, scenario.file, scenario.overrides);
+    std::size_t start = 0;
+    while (node && start <= dotted_path.size()) {
+      const std::size_t dot = std::min(dotted_path.find('.', start), dotted_path.size());
+      node = node->find(std::string_view(dotted_path).substr(start, dot - start));
+      start = dot + 1;
+    }
+    if (node) return node->location();
+  } catch (const ConfigError&) {
+    // The scenario was loaded from this text: it parses. Fall back to the file alone anyway.
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw ConfigError(ConfigLocation{path, 0, 0, ""}, "cannot open the file for reading");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_scenario(text.str(), path, overrides);
+  return ConfigLocation{scenario.file, 0, 0, dotted_path};
+}
+
+void check_daily_series_size(const Scenario& scenario, std::int64_t replications) {
+  if (!std::isfinite(scenario.run.horizon)) return;
+  const double values = std::ceil(scenario.run.horizon) *
+                        static_cast<double>(scenario.settings.size()) *
+                        static_cast<double>(replications);
+  if (values <= kMaxDailyValues) return;
+  throw ConfigError(
+      scenario_key_location(scenario, "run.horizon"),
+      fmt::format("the daily series of this run would hold {:.0f} values ({} days x {} settings x "
+                  "{} replications), more than the limit of {:.0f}: shorten the horizon, run "
+                  "fewer replications, or leave out --out",
+                  values, std::ceil(scenario.run.horizon), scenario.settings.size(), replications,
+                  kMaxDailyValues));
+}
+
+ConfigError out_of_memory_error(const Scenario& scenario) {
+  return ConfigError(scenario_key_location(scenario, "run.max_patients"),
+                     fmt::format("ran out of memory while simulating: the run needs more than "
+                                 "this machine has - lower run.max_patients (now {}), the "
+                                 "horizon or the replications",
+                                 scenario.run.max_patients));
 }
 
 }  // namespace tcsim::models

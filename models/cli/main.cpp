@@ -10,6 +10,7 @@
 #include <cstring>
 #include <exception>
 #include <filesystem>
+#include <new>
 #include <optional>
 #include <string>
 #include <system_error>
@@ -20,6 +21,7 @@
 
 #include "models/cli/batch_commands.hpp"
 #include "models/cli/cli_support.hpp"
+#include "models/cli/input_checks.hpp"
 #ifdef TCSIM_WITH_MPI
 #include "models/cli/mpi_batch.hpp"
 #endif
@@ -51,6 +53,7 @@ struct ScenarioArguments {
   std::optional<double> horizon;
   std::optional<std::string> model;
   std::optional<std::string> models_file;
+  bool confine_inputs = false;
 };
 
 models::IntegrationModels load_models(const std::optional<std::string>& file) {
@@ -73,6 +76,7 @@ void add_scenario_arguments(CLI::App* cmd, ScenarioArguments& args) {
   cmd->add_option("--model", args.model,
                   "Run the area under this integration model, e.g. vertical_acute");
   add_models_file_option(cmd, args.models_file);
+  add_confine_flag(cmd, args.confine_inputs);
 }
 
 models::Overrides parse_overrides(const ScenarioArguments& args) {
@@ -89,7 +93,8 @@ models::Overrides parse_overrides(const ScenarioArguments& args) {
 }
 
 models::Scenario load(const ScenarioArguments& args) {
-  models::Scenario area = models::load_scenario(args.config, parse_overrides(args));
+  models::Scenario area = models::load_scenario(args.config, parse_overrides(args),
+                                                models::InputOptions{args.confine_inputs});
   if (!args.model) return area;
   const models::IntegrationModels models = load_models(args.models_file);
   return models::apply_model(area, models, models.find(*args.model));
@@ -154,9 +159,15 @@ int run_command(const RunArguments& args) {
   options.threads = args.threads;
   options.only_replication = args.replication;
   options.daily_series = args.out.has_value();
+  if (options.daily_series) {
+    models::check_daily_series_size(
+        scenario, args.replication ? 1 : args.replications.value_or(scenario.run.replications));
+  }
   models::RunReport report;
   try {
     report = models::run_scenario(scenario, options);
+  } catch (const std::bad_alloc&) {
+    throw models::out_of_memory_error(scenario);
   } catch (const sim::SimulationStopped& e) {
     if (e.reason() != sim::SimulationStopped::Reason::EntityLimit) throw;
     throw sim::SimulationStopped(
@@ -224,6 +235,7 @@ struct CompareArguments {
   std::optional<std::uint64_t> seed;
   unsigned threads = 0;
   std::optional<std::string> out;
+  bool confine_inputs = false;
 };
 
 int compare_command(const CompareArguments& args) {
@@ -231,6 +243,7 @@ int compare_command(const CompareArguments& args) {
   scenario_args.config = args.config;
   scenario_args.set = args.set;
   scenario_args.horizon = args.horizon;
+  scenario_args.confine_inputs = args.confine_inputs;
   const models::Scenario area = load(scenario_args);
   const models::IntegrationModels models = load_models(args.models_file);
   const std::vector<std::string> ids = model_ids(args.models, models);
@@ -249,7 +262,12 @@ int compare_command(const CompareArguments& args) {
   options.replications = args.replications;
   options.seed = args.seed;
   options.threads = args.threads;
-  const std::vector<models::ModelRun> runs = models::run_models(area, models, ids, options);
+  std::vector<models::ModelRun> runs;
+  try {
+    runs = models::run_models(area, models, ids, options);
+  } catch (const std::bad_alloc&) {
+    throw models::out_of_memory_error(area);
+  }
   if (dir) {
     models::write_file_atomically((*dir / "comparison.csv").string(),
                                   models::format_comparison_csv(runs));
@@ -268,11 +286,13 @@ struct SavingsArguments {
   std::size_t psa = 0;
   bool tornado = false;
   std::uint64_t seed = 20090401;
+  bool confine_inputs = false;
 };
 
 int savings_command(const SavingsArguments& args) {
-  const models::NationalConfig config = models::load_national_config(
-      args.config ? *args.config : shipped_config("england_2009.yaml"));
+  const models::NationalConfig config =
+      models::load_national_config(args.config ? *args.config : shipped_config("england_2009.yaml"),
+                                   models::InputOptions{args.confine_inputs});
   const models::IntegrationModels models = load_models(args.models_file);
   models::SavingsOptions options;
   options.quick = args.quick;
@@ -342,8 +362,8 @@ int main(int argc, char** argv) {
   CLI::App* run_cmd = app.add_subcommand("run", "Simulate a scenario and print its metrics");
   add_scenario_arguments(run_cmd, run.scenario);
   run_cmd->add_option("--reps", run.replications, "Replications (overrides run.replications)")
-      ->check(CLI::PositiveNumber);
-  run_cmd->add_option("--seed", run.seed, "Master seed (overrides run.seed)");
+      ->check(replications_range());
+  run_cmd->add_option("--seed", run.seed, "Master seed (overrides run.seed)")->check(seed_range());
   run_cmd
       ->add_option("--threads", run.threads,
                    "Threads to spread replications over (0: one per core)")
@@ -396,8 +416,10 @@ int main(int argc, char** argv) {
   compare_cmd->add_flag("--allow-unstable", compare.allow_unstable,
                         "Run even if a model's offered load reaches capacity somewhere");
   compare_cmd->add_option("--reps", compare.replications, "Replications per model")
-      ->check(CLI::PositiveNumber);
-  compare_cmd->add_option("--seed", compare.seed, "Master seed (shared by every model)");
+      ->check(replications_range());
+  compare_cmd->add_option("--seed", compare.seed, "Master seed (shared by every model)")
+      ->check(seed_range());
+  add_confine_flag(compare_cmd, compare.confine_inputs);
   compare_cmd->add_option("--threads", compare.threads, "Threads (0: one per core)")
       ->capture_default_str();
   compare_cmd->add_option("--out", compare.out,
@@ -427,11 +449,13 @@ int main(int argc, char** argv) {
       ->add_option("--psa", savings.psa,
                    "Probabilistic sensitivity analysis: N Latin hypercube draws of the config's "
                    "uncertain inputs, the whole analysis per draw")
-      ->check(CLI::Range(1, 100000));
+      ->check(whole_number(1, static_cast<std::uint64_t>(models::kMaxDesignPoints)));
   savings_cmd->add_flag("--tornado", savings.tornado,
                         "One-way sensitivity: each uncertain input at its 5th and 95th percentile");
   savings_cmd->add_option("--seed", savings.seed, "Seed of the Latin hypercube (--psa)")
+      ->check(seed_range())
       ->capture_default_str();
+  add_confine_flag(savings_cmd, savings.confine_inputs);
   savings_cmd->footer(
       "Examples:\n  tcsim savings\n  tcsim savings --quick\n"
       "  tcsim savings configs/england_2009.yaml --models direct_provision,vertical_acute");

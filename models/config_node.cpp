@@ -368,6 +368,7 @@ std::vector<std::pair<std::string, ConfigNode>> ConfigNode::entries() const {
 
 void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) const {
   expect_map("a mapping");
+  if (path_.empty()) expect_some_known_key(allowed);
   std::set<std::string> seen;
   for (const auto& kv : node_) {
     const std::string key = key_of(kv.first);
@@ -386,6 +387,25 @@ void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) co
     key_node.fail(
         fmt::format("unknown key{}; valid keys here: {}", did_you_mean(key, candidates), valid));
   }
+}
+
+// A file none of whose top-level keys is one of this kind of file is not a tcsim input (say a
+// settings file of another program, named by mistake or on purpose): its keys are not quoted.
+void ConfigNode::expect_some_known_key(std::initializer_list<std::string_view> allowed) const {
+  if (node_.size() == 0) return;  // the first missing key says what is needed
+  for (const auto& kv : node_) {
+    if (!kv.first.IsScalar()) continue;
+    const std::string& key = kv.first.Scalar();
+    if (is_provenance_key(key)) return;
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) return;
+  }
+  std::string valid;
+  for (const std::string_view candidate : allowed)
+    valid += fmt::format("{}{}", valid.empty() ? "" : ", ", candidate);
+  fail(
+      fmt::format("none of the keys at the top of the file is one this kind of file has "
+                  "(its keys are not shown); expected some of: {}",
+                  valid));
 }
 
 std::vector<ConfigNode> ConfigNode::items(std::string_view expected) const {

@@ -113,6 +113,7 @@ class ConfigNode {
   [[nodiscard]] std::string key_of(const YAML::Node& key) const;
   void collect_provenance(std::vector<std::pair<std::string, std::string>>& out,
                           std::size_t& budget) const;
+  void expect_some_known_key(std::initializer_list<std::string_view> allowed) const;
   static constexpr std::size_t kMaxNodesWalked = 1'000'000;
   [[nodiscard]] std::string found() const;
 

@@ -36,6 +36,15 @@ std::vector<std::string_view> split_row(std::string_view line) {
   }
 }
 
+/// A header names its columns: one or two fields, each beginning with a letter, '_' or '"'
+/// ("days", "days,weight"). A first line like "1e3x" is data (and then an error).
+bool is_header(const std::vector<std::string_view>& fields) {
+  return fields.size() <= 2 && std::all_of(fields.begin(), fields.end(), [](std::string_view f) {
+           return !f.empty() && (std::isalpha(static_cast<unsigned char>(f.front())) ||
+                                 f.front() == '_' || f.front() == '"');
+         });
+}
+
 /// The field as a finite number, if the whole of it is one ("4abc", "1e3x", "nan" are not).
 std::optional<double> parse_number(std::string_view field) {
   if (!field.empty() && field.front() == '+') field.remove_prefix(1);
@@ -61,7 +70,7 @@ std::string quoted_field(std::string_view field, bool numbers_seen) {
 
 // A CSV of observed durations (format in configs/README.md): one value per line, or
 // "value,weight" on every line; blank lines and lines starting with '#' are skipped. The first
-// other line is a header if none of its fields is a number; every other line is data, and a
+// other line is a header if it names its columns (is_header); every other line is data, and a
 // field is a number only when the whole of it is one. Nothing else is accepted.
 // The path is relative to the YAML file that names it.
 sim::Distribution read_empirical_file(const ConfigNode& node) {
@@ -88,9 +97,7 @@ sim::Distribution read_empirical_file(const ConfigNode& node) {
     std::vector<std::optional<double>> numbers;
     for (std::string_view field : fields)
       numbers.push_back(parse_number(field));
-    const bool none = std::none_of(numbers.begin(), numbers.end(), [](auto n) { return n; });
-    const bool was_first = std::exchange(first, false);
-    if (was_first && none && fields.size() <= 2) continue;  // a header
+    if (std::exchange(first, false) && is_header(fields)) continue;
     if (fields.size() > 2) {
       fail(line_number, fmt::format("{} fields: expected a value, or value,weight", fields.size()));
     }

@@ -132,7 +132,8 @@ void check_new_results_file(const std::string& path) {
 
 int batch_command(const BatchArguments& args, models::RemoteWorkers* remote) {
   const models::Experiment experiment =
-      models::load_experiment(args.experiment, shipped_config("integration_models.yaml"));
+      models::load_experiment(args.experiment, shipped_config("integration_models.yaml"),
+                              models::InputOptions{args.confine_inputs});
   std::optional<models::IntegrationModels> models;
   if (!experiment.models_file.empty())
     models = models::load_integration_models(experiment.models_file);

@@ -20,6 +20,7 @@ struct BatchArguments {
   bool quiet = false;
   std::optional<std::string> shard;  // "i/n"
   std::size_t chunk = 4;             // tasks per message to an MPI rank
+  bool confine_inputs = false;       // --confine-inputs (models::InputOptions::confine)
 };
 
 struct MergeArguments {

@@ -472,6 +472,7 @@ int main(int argc, char** argv) {
   batch_cmd->add_flag("--resume", batch.resume,
                       "Continue an interrupted run: only the tasks not yet saved are run");
   batch_cmd->add_flag("--quiet", batch.quiet, "No progress line");
+  add_confine_flag(batch_cmd, batch.confine_inputs);
   batch_cmd
       ->add_option("--shard", batch.shard,
                    "Run only shard i of n (1 <= i <= n) of the tasks, e.g. for a Slurm job "

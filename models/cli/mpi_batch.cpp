@@ -75,7 +75,8 @@ class RankWorkers : public models::RemoteWorkers {
 /// A rank other than 0: asks for chunks and runs them until told to stop.
 int work(const BatchArguments& args) {
   const models::Experiment experiment =
-      models::load_experiment(args.experiment, shipped_config("integration_models.yaml"));
+      models::load_experiment(args.experiment, shipped_config("integration_models.yaml"),
+                              models::InputOptions{args.confine_inputs});
   std::optional<models::IntegrationModels> models;
   if (!experiment.models_file.empty())
     models = models::load_integration_models(experiment.models_file);

@@ -6,10 +6,12 @@ contain; the test runs `tcsim check FILE [ARGS]` and requires exit code 2, nothi
 and every expected substring on stderr:
 
     # expect: {file}:8 | 'settings.ward.capacty' | did you mean 'capacity'
+    # absent: root | daemon       (optional: texts stderr must not contain, e.g. file content)
     # args: --set settings.ward.capacity=5      (optional: extra command-line arguments)
 
 `{file}` stands for the path given to tcsim, so `{file}:8` checks the file name with the line
-number. Several `# expect:` lines add up. Bad input that cannot carry its own comments (an empty
+number. Several `# expect:` (or `# absent:`) lines add up. A file's body may be anything - not
+UTF-8, binary - as long as its header lines are text. Bad input that cannot carry its own comments (an empty
 file, a missing file, a folder) is described in SPECIAL_CASES below. Every file in
 tests/configs/valid/ must instead pass `tcsim check` (exit 0): they prove that values next to
 the bad ones (zero capacity inside a schedule, probabilities summing to 1 - 1e-12) are accepted.
@@ -59,18 +61,20 @@ SPECIAL_CASES = {
 
 
 def read_header(path):
-    """The `# expect:` substrings and `# args:` arguments at the top of `path`."""
-    expects, args = [], []
-    with open(path, encoding="utf-8") as f:
+    """The `# expect:` and `# absent:` substrings and `# args:` arguments at the top of `path`."""
+    expects, absents, args = [], [], []
+    # The body may be bytes that are not UTF-8 (a test of just that): only the header is text.
+    with open(path, encoding="utf-8", errors="replace") as f:
         for line in f:
             if not line.startswith("#"):
                 break
             body = line[1:].strip()
-            if body.startswith("expect:"):
-                expects += [s.strip() for s in body[len("expect:"):].split("|") if s.strip()]
-            elif body.startswith("args:"):
+            for key, found in (("expect:", expects), ("absent:", absents)):
+                if body.startswith(key):
+                    found += [s.strip() for s in body[len(key):].split("|") if s.strip()]
+            if body.startswith("args:"):
                 args += shlex.split(body[len("args:"):])
-    return expects, args
+    return expects, absents, args
 
 
 def case_files(kind):
@@ -81,8 +85,9 @@ def case_files(kind):
 class BadConfigTest(unittest.TestCase):
     """Filled in by add_cases(): one test_bad_<name> per file, one per special case."""
 
-    def check_refused(self, path, args, expects):
-        out = subprocess.run([TCSIM, "check", path, *args], capture_output=True, text=True)
+    def check_refused(self, path, args, expects, absents=()):
+        out = subprocess.run([TCSIM, "check", path, *args], capture_output=True, text=True,
+                             errors="replace")
         shown = f"\n--- stderr ---\n{out.stderr}--- stdout ---\n{out.stdout}"
         self.assertEqual(out.returncode, 2, f"exit code {out.returncode}, expected 2{shown}")
         self.assertEqual(out.stdout, "", f"nothing may be printed on stdout{shown}")
@@ -90,6 +95,8 @@ class BadConfigTest(unittest.TestCase):
         missing = [e.replace("{file}", path) for e in expects
                    if e.replace("{file}", path) not in out.stderr]
         self.assertEqual(missing, [], f"stderr lacks these{shown}")
+        shown_anyway = [a for a in absents if a in out.stderr]
+        self.assertEqual(shown_anyway, [], f"stderr must not show these{shown}")
 
 
 class ValidConfigTest(unittest.TestCase):
@@ -109,8 +116,8 @@ def add_cases():
             continue
 
         def test(self, path=path):
-            expects, args = read_header(path)
-            self.check_refused(path, args, expects)
+            expects, absents, args = read_header(path)
+            self.check_refused(path, args, expects, absents)
 
         setattr(BadConfigTest, f"test_bad_{name}", test)
     for key, (make_path, expects) in SPECIAL_CASES.items():

@@ -9,6 +9,8 @@ import json
 import math
 import os
 import re
+import resource
+import shlex
 import shutil
 import subprocess
 import sys
@@ -23,14 +25,21 @@ def run(*args, check=False):
     return subprocess.run([TCSIM, *args], capture_output=True, text=True, check=check)
 
 
+class Absent(str):
+    """An expected text that must NOT be on stderr (a case file's `# absent:`)."""
+
+
 def assert_bad_input(test, out, expects, path):
-    """Exit 2, nothing on stdout, and every expected text (with {file} = path) on stderr."""
+    """Exit 2, nothing on stdout, and every expected text (with {file} = path) on stderr - and
+    none of the Absent ones."""
     shown = f"\n--- stderr ---\n{out.stderr}--- stdout ---\n{out.stdout}"
     test.assertEqual(out.returncode, 2, f"exit code {out.returncode}{shown}")
     test.assertEqual(out.stdout, "", shown)
     missing = [e.replace("{file}", path) for e in expects
-               if e.replace("{file}", path) not in out.stderr]
+               if not isinstance(e, Absent) and e.replace("{file}", path) not in out.stderr]
     test.assertEqual(missing, [], f"stderr lacks these{shown}")
+    present = [e for e in expects if isinstance(e, Absent) and e in out.stderr]
+    test.assertEqual(present, [], f"stderr must not show these{shown}")
 
 
 def erlang_c_wait(lam, mu, c):
@@ -837,17 +846,9 @@ class BadModelsFileTest(unittest.TestCase):
 
     @staticmethod
     def header(path):
-        expects, args = [], []
-        with open(path, encoding="utf-8") as f:
-            for line in f:
-                if not line.startswith("#"):
-                    break
-                body = line[1:].strip()
-                if body.startswith("expect:"):
-                    expects += [s.strip() for s in body[len("expect:"):].split("|") if s.strip()]
-                elif body.startswith("args:"):
-                    args += body[len("args:"):].split()
-        return expects, args
+        """`# expect:` and `# absent:` texts and `# args:` arguments (read_case_header)."""
+        expects, absents, args, _ = read_case_header(path)
+        return expects + [Absent(a) for a in absents], args
 
     def test_every_bad_models_file_is_refused_with_its_message(self):
         files = sorted(glob.glob(os.path.join(ROOT, "tests", "configs", "bad_models", "*.yaml")))
@@ -1206,6 +1207,100 @@ models:
                          ["contract", "models.m.organisations.bare",
                           "models.m.organisations.as_text",
                           "models.m.levers.admission_avoidance"])
+
+
+# --- Bad-input corpus: the command line, experiments ---------------------------------------------
+
+def read_case_header(path):
+    """`# expect:` and `# absent:` substrings and `# args:` arguments at the top of a case file,
+    and the first line after them (the command, for command-line cases)."""
+    expects, absents, args, rest = [], [], [], ""
+    # The body may be bytes that are not UTF-8 (a test of just that): only the header is text.
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for line in f:
+            if not line.startswith("#"):
+                rest = line.strip()
+                break
+            body = line[1:].strip()
+            for key, found in (("expect:", expects), ("absent:", absents)):
+                if body.startswith(key):
+                    found += [s.strip() for s in body[len(key):].split("|") if s.strip()]
+            if body.startswith("args:"):
+                args += shlex.split(body[len("args:"):])
+    return expects, absents, args, rest
+
+
+def limit_memory():
+    """In the child: bad input must be refused within 1 GiB of address space (issue 12)."""
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+class SpecialFiles:
+    """A scratch folder with the special inputs case files name by placeholder: {fifo} (a FIFO
+    nobody writes to), {large_yaml} (2 MiB, above the YAML limit), {link_to_dev_zero} and {tmp}."""
+
+    def __init__(self, test):
+        self.folder = tempfile.mkdtemp(prefix="tcsim_special_")
+        test.addCleanup(shutil.rmtree, self.folder)
+        self.values = {"tmp": self.folder}
+        self.values["fifo"] = os.path.join(self.folder, "pipe.yaml")
+        os.mkfifo(self.values["fifo"])
+        self.values["large_yaml"] = os.path.join(self.folder, "large.yaml")
+        with open(self.values["large_yaml"], "w", encoding="utf-8") as f:
+            f.write("#" * (2 << 20))
+        self.values["link_to_dev_zero"] = os.path.join(self.folder, "zero.yaml")
+        os.symlink("/dev/zero", self.values["link_to_dev_zero"])
+
+    def fill(self, text):
+        for key, value in self.values.items():
+            text = text.replace("{" + key + "}", value)
+        return text
+
+
+def assert_refused(test, command, expects, absents, where):
+    """tcsim COMMAND (in the repository root, under 1 GiB, at most 60 s) exits 2 with nothing on
+    stdout, every expected text on stderr and none of the absent ones."""
+    out = subprocess.run([TCSIM, *command], capture_output=True, text=True, errors="replace",
+                         cwd=ROOT, timeout=60, preexec_fn=limit_memory)
+    assert_bad_input(test, out, [*expects, *map(Absent, absents)], where)
+
+
+class BadCommandLineTest(unittest.TestCase):
+    """Each file in tests/configs/bad_command_line/ is one bad command line: its header says what
+    stderr must (`# expect:`) and must not (`# absent:`) contain, its first other line is the
+    command after `tcsim`, run in the repository root. Placeholders: see SpecialFiles."""
+
+    def test_every_bad_command_line_exits_2_with_its_message(self):
+        files = sorted(glob.glob(os.path.join(ROOT, "tests", "configs", "bad_command_line",
+                                              "*.args")))
+        self.assertGreaterEqual(len(files), 15)
+        special = SpecialFiles(self)
+        for path in files:
+            with self.subTest(case=os.path.basename(path)):
+                expects, absents, _, command = read_case_header(path)
+                self.assertTrue(expects and command, f"{path}: no '# expect:' or no command")
+                assert_refused(self, shlex.split(special.fill(command)),
+                               [special.fill(e) for e in expects], absents, path)
+
+
+class BadExperimentTest(unittest.TestCase):
+    """Each file in tests/configs/bad_experiments/ is a broken experiment; `tcsim batch FILE
+    --out TMP/out.h5 [# args:]` must exit 2 saying what its header expects, before running."""
+
+    def test_every_bad_experiment_is_refused_with_its_message(self):
+        files = sorted(glob.glob(os.path.join(ROOT, "tests", "configs", "bad_experiments",
+                                              "*.yaml")))
+        self.assertGreaterEqual(len(files), 10)
+        folder = tempfile.mkdtemp(prefix="tcsim_bad_experiment_")
+        self.addCleanup(shutil.rmtree, folder)
+        for path in files:
+            with self.subTest(case=os.path.basename(path)):
+                expects, absents, args, _ = read_case_header(path)
+                self.assertTrue(expects, f"{path}: no '# expect:' line")
+                out = os.path.join(folder, os.path.basename(path) + ".h5")
+                assert_refused(self, ["batch", path, "--out", out, "--quiet", *args], expects,
+                               absents, path)
+                self.assertFalse(os.path.exists(out), "nothing may be written")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,12 @@
 // The results file (HDF5; layout in docs/results-format.md): configuration texts, seed and
 // version, the design, one summary row per task and, if kept, daily series. This file and its
 // .cpp are the only code that touches HDF5. A file is written to "<path>.tmp", synced and renamed
-// over <path>, so a reader sees no file or a complete one - never half of one.
+// over <path>, so a reader sees no file or a complete one - never half of one. Its first 512
+// bytes (HDF5's userblock) hold a CRC-32 of the rest and its length, so a damaged file is refused
+// before libhdf5 reads any of it.
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -76,7 +79,28 @@ struct ResultsFile {
   bool complete = false;
 };
 
-/// Reads a results file written by write_results_file (or by hand in the same layout).
+/// A results file that cannot be read: missing, not a regular file, too large, not a results
+/// file, damaged (its checksum does not match) or inconsistent (e.g. a column of another length
+/// than the rows). The message names the file and what is wrong.
+struct ResultsFileError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// The largest results file read_results_file reads (it is read into memory whole).
+inline constexpr std::uint64_t kMaxResultsFileBytes = std::uint64_t{64} << 30;
+/// The most tasks (design points x replications) a results file may claim.
+inline constexpr std::int64_t kMaxResultsTasks = 100'000'000;
+
+/// Reads a results file written by write_results_file (or by hand in the same layout, with the
+/// checksum header: docs/results-format.md). The file is read whole and its checksum checked
+/// before libhdf5 sees it (a file without the header is refused); every dataset's type and shape
+/// is then checked against the others before it is read, and the rows against the design. Any
+/// problem with the file is a ResultsFileError naming it.
 [[nodiscard]] ResultsFile read_results_file(const std::string& path);
+
+/// Rewrites the first 512 bytes of `image`, a whole results file whose HDF5 starts at byte 512,
+/// to the checksum header of what follows (for tools and tests that write or change a file
+/// by other means). std::invalid_argument if the image is shorter than the header.
+void seal_results_image(std::string& image);
 
 }  // namespace tcsim::models

@@ -1,9 +1,9 @@
 #include "models/results_merge.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <map>
-#include <set>
 #include <tuple>
 
 #include <fmt/format.h>
@@ -91,12 +91,16 @@ MergedResults merge_results(const std::vector<std::string>& paths) {
   meta = files.front().meta;
   meta.shard_index = 1;
   meta.shard_count = 1;
-  std::set<std::pair<std::int64_t, std::int64_t>> present;
-  for (const Row& r : rows)
-    present.emplace(r.design_point, r.replication);
+  // The rows are distinct tasks of the design (read_results_file checks), sorted: walk them
+  // beside every task of the design.
+  std::size_t next = 0;
   for (std::int64_t p = 0; p < static_cast<std::int64_t>(meta.point_names.size()); ++p) {
     for (std::int64_t r = 0; r < meta.replications; ++r) {
-      if (!present.count({p, r})) merged.missing.emplace_back(p, r);
+      if (next < rows.size() && rows[next].design_point == p && rows[next].replication == r) {
+        ++next;
+      } else {
+        merged.missing.emplace_back(p, r);
+      }
     }
   }
 

@@ -24,7 +24,8 @@ struct MergedResults {
   std::vector<std::pair<std::int64_t, std::int64_t>> missing;  // (design point, replication)
 };
 
-/// Reads and merges `paths`; throws MergeRefused (or std::runtime_error for an unreadable file).
+/// Reads and merges `paths`; throws MergeRefused, or ResultsFileError for a file that cannot be
+/// read (missing, damaged, not a results file).
 [[nodiscard]] MergedResults merge_results(const std::vector<std::string>& paths);
 
 /// "design point 3 (name) replication 7, ..." - the first `most`, then how many more.

@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 import unittest
+import zlib
 
 import h5py
 import numpy as np
@@ -103,6 +104,34 @@ def copy_experiment(source, folder, file_name, replace=()):
     with open(path, "w", encoding="utf-8") as f:
         f.write(text)
     return path
+
+
+# --- the checksum header of a results file (docs/results-format.md) ----------------------------
+
+RESULTS_HEADER_BYTES = 512
+
+
+def results_header(body, length):
+    """The 512-byte header tcsim writes before the HDF5 bytes `body` of a file `length` long."""
+    text = (f"TCSIM-RESULTS-CHECKSUM 1\ncrc32 {zlib.crc32(body):08x}\nbytes {length}\n"
+            .encode("ascii"))
+    return text.ljust(RESULTS_HEADER_BYTES, b"\0")
+
+
+def seal(path):
+    """Puts tcsim's checksum header (docs/results-format.md) in front of the HDF5 file at `path`
+    written without one (by hand, with h5py), or rewrites it for what a tcsim results file now
+    holds (after changing it on purpose with h5py, which keeps the header as it was)."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data.startswith(b"TCSIM-RESULTS-CHECKSUM 1\n"):
+        body = data[RESULTS_HEADER_BYTES:]
+    elif data.startswith(b"\x89HDF\r\n\x1a\n"):
+        body = data
+    else:
+        raise AssertionError(f"{path} is neither HDF5 nor a tcsim results file")
+    with open(path, "wb") as f:
+        f.write(results_header(body, RESULTS_HEADER_BYTES + len(body)) + body)
 
 
 # --- comparing results files -----------------------------------------------------------------
@@ -684,8 +713,9 @@ class LhsStrataTest(unittest.TestCase):
 
 
 def write_hand_results(path, a, b, units="GBP/year"):
-    """A results file written by hand as docs/results-format.md describes: design points "a"
-    and "b", len(a) replications each, one metric area.cost_per_year."""
+    """A results file written by hand as docs/results-format.md describes (h5py, then the
+    checksum header): design points "a" and "b", len(a) replications each, one metric
+    area.cost_per_year."""
     reps = len(a)
     text = h5py.string_dtype("utf-8")
     with h5py.File(path, "w") as f:
@@ -709,6 +739,7 @@ def write_hand_results(path, a, b, units="GBP/year"):
         d.attrs["units"] = units
         d.attrs["scope"] = "area"
         d.attrs["name"] = "cost_per_year"
+    seal(path)
 
 
 def estimate(values):

@@ -77,10 +77,13 @@ def assert_rows_equal(test, part, whole):
 
 
 def edited_copy(source, path, edit):
-    """A copy of results file `source` at `path` with `edit(h5py.File)` applied."""
+    """A copy of results file `source` at `path` with `edit(h5py.File)` applied, its checksum
+    header rewritten (as another tcsim or experiment would have written it; an edited file is
+    otherwise refused as damaged)."""
     shutil.copy(source, path)
     with h5py.File(path, "r+") as f:
         edit(f)
+    bt.seal(path)
     return path
 
 

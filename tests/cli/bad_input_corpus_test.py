@@ -23,7 +23,7 @@ Under AddressSanitizer the limit is the same 1 GiB: ASan's shadow memory is rese
 resident, and its overhead on these runs is tens of MiB - measured on the corpus, the largest
 peak of a passing case is 29 MiB in the Release build and 95 MiB in the asan preset - so the
 limit still means "nothing sized by the input was allocated". A watchdog kills a process whose
-resident memory (VmHWM, read from /proc every 0.1 s) passes the limit, rather than waiting for
+resident memory (VmHWM, read from /proc while it runs) passes the limit, rather than waiting for
 the timeout; the failure says which build it was.
 
 The cases, by kind (tests/bad_inputs/<kind>/, one small file per case, a header saying what is
@@ -82,7 +82,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import unittest
 
@@ -196,39 +195,32 @@ def vm_hwm_bytes(pid):
 
 def run_tcsim(argv, cwd):
     """Runs tcsim with `argv` (str or bytes items) in `cwd`, standard input empty; kills its
-    process group after TIMEOUT_SECONDS or when its resident memory passes RSS_LIMIT_BYTES."""
+    process group after TIMEOUT_SECONDS or when its resident memory passes RSS_LIMIT_BYTES.
+    One thread polls with os.wait4(WNOHANG), so a kill only ever reaches a child not yet
+    reaped (its process ID cannot have been reused)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.monotonic()
         proc = subprocess.Popen([TCSIM, *argv], cwd=cwd, stdin=subprocess.DEVNULL, stdout=out,
                                 stderr=err, start_new_session=True)
-        done = threading.Event()
-        verdict = {"timed_out": False, "memory": False}
-
-        def watch():
-            while not done.wait(0.1):
-                over_time = time.monotonic() - start > TIMEOUT_SECONDS
-                over_memory = vm_hwm_bytes(proc.pid) > RSS_LIMIT_BYTES
-                if over_time or over_memory:
-                    verdict["timed_out" if over_time else "memory"] = True
-                    try:
-                        os.killpg(proc.pid, signal.SIGKILL)
-                    except ProcessLookupError:
-                        pass
-                    return
-
-        watcher = threading.Thread(target=watch, daemon=True)
-        watcher.start()
-        try:
-            _, status, usage = os.wait4(proc.pid, 0)
-        finally:
-            done.set()
-            watcher.join()
+        timed_out = killed_for_memory = False
+        pause = 0.001
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid == proc.pid:
+                break
+            if not (timed_out or killed_for_memory):
+                timed_out = time.monotonic() - start > TIMEOUT_SECONDS
+                killed_for_memory = not timed_out and vm_hwm_bytes(proc.pid) > RSS_LIMIT_BYTES
+                if timed_out or killed_for_memory:
+                    os.killpg(proc.pid, signal.SIGKILL)
+            time.sleep(pause)
+            pause = min(pause * 2, 0.05)
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         seconds = time.monotonic() - start
         out.seek(0)
         err.seek(0)
         return Outcome(proc.returncode, out.read(), err.read(), usage.ru_maxrss * 1024, seconds,
-                       verdict["timed_out"], verdict["memory"])
+                       timed_out, killed_for_memory)
 
 
 # --- Cases ----------------------------------------------------------------------------------

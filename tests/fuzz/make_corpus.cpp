@@ -107,13 +107,12 @@ void results_files(const fs::path& folder) {
   const std::string sealed =
       file(with_series, {task(0, 0, 4, 2), task(0, 1, 4, 2), task(1, 0, 4, 2)});
   write(folder / "valid_sealed_with_series_incomplete.h5", sealed);
-  // The same without its checksum header, as tcsim wrote files before it: libhdf5 reads these
-  // bytes as they are, so mutations reach it.
-  write(folder / "valid_unsealed_with_series_incomplete.h5", sealed.substr(512));
+  // The same without its checksum header, as tcsim wrote files before it: refused.
+  write(folder / "refused_no_header_with_series.h5", sealed.substr(512));
   tcsim::models::ResultsMetadata shard = meta;
   shard.shard_index = 2;
   shard.shard_count = 3;
-  write(folder / "valid_unsealed_shard_2_of_3.h5", file(shard, {task(1, 0, 0, 0)}).substr(512));
+  write(folder / "valid_sealed_shard_2_of_3.h5", file(shard, {task(1, 0, 0, 0)}));
 }
 
 }  // namespace

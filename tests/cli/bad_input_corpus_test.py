@@ -64,8 +64,9 @@ tcsim, so CSV cases carry them too):
 
 Placeholders: {file} the case's file (absolute), {tmp} the case's working folder, {root} the
 repository, {corpus} tests/bad_inputs, {area} configs/examples/area.yaml, {tiny} the fixture
-scenario, {scenario} the CSV kind's generated scenario. Every `# at:` must name a line (the
-runner refuses a file case without one).
+scenario, {scenario} the CSV kind's generated scenario. Every file case needs an `# at:` (a
+CSV case gets its scenario's `file:` key by default); a syntax-level error names no key, but
+still its line and column.
 
 Usage: bad_input_corpus_test.py TCSIM_EXECUTABLE REPO_ROOT [--list] [CASE ...]
 where CASE is KIND/NAME (e.g. experiment/points_huge, cli/reps_zero, special/csv_fifo,

@@ -18,6 +18,7 @@
 
 #include "models/costing.hpp"
 #include "models/daily_series.hpp"
+#include "models/input_digest.hpp"
 #include "models/metrics.hpp"
 #include "models/network_builder.hpp"
 #include "models/results_file.hpp"
@@ -42,17 +43,24 @@ struct Identity {
   std::string scenario;
   std::string models;
   std::string shard = "1/1";
+  std::string inputs;  // inputs_text() of every other file read
 
   [[nodiscard]] std::string text() const {
     return fmt::format(
-        "version: {}\nshard: {}\n--- experiment\n{}\n--- scenario\n{}\n--- models\n{}", version,
-        shard, experiment, scenario, models);
+        "version: {}\nshard: {}\n--- experiment\n{}\n--- scenario\n{}\n--- models\n{}"
+        "\n--- inputs\n{}",
+        version, shard, experiment, scenario, models, inputs);
   }
   /// What differs from `other`, or "" if nothing.
   [[nodiscard]] std::string difference(const Identity& other) const {
     if (experiment != other.experiment) return "the experiment file has changed";
     if (scenario != other.scenario) return "the base scenario file has changed";
     if (models != other.models) return "the integration models file has changed";
+    if (const std::string changed =
+            first_changed_input(parse_inputs_text(other.inputs), parse_inputs_text(inputs));
+        !changed.empty()) {
+      return fmt::format("the input file '{}' has changed", changed);
+    }
     if (shard != other.shard) return fmt::format("it is shard {}, not {}", other.shard, shard);
     if (version != other.version) {
       return fmt::format("it was written by {}, this is {}", other.version, version);
@@ -80,7 +88,8 @@ Identity parse_identity(const std::string& text) {
   }
   id.experiment = section("\n--- experiment\n", "\n--- scenario\n");
   id.scenario = section("\n--- scenario\n", "\n--- models\n");
-  id.models = section("\n--- models\n", "");
+  id.models = section("\n--- models\n", "\n--- inputs\n");
+  id.inputs = section("\n--- inputs\n", "");
   return id;
 }
 
@@ -173,6 +182,7 @@ ResultsMetadata metadata(const Experiment& e, const std::vector<PreparedPoint>& 
   m.experiment_text = e.text;
   m.scenario_text = e.scenario_text;
   m.models_text = e.models_text;
+  m.inputs_text = inputs_text(e.input_files);
   m.seed = e.seed;
   m.replications = e.replications;
   for (const DesignPoint& p : e.points) {
@@ -279,9 +289,12 @@ void continue_journal(JournalWriter& writer, const Identity& identity, Earlier& 
 void check_finished_file(const BatchOptions& options, const std::string& journal_path,
                          const Identity& identity) {
   const ResultsFile file = read_results_file(options.output);
-  const Identity found{file.meta.tcsim_version, file.meta.experiment_text, file.meta.scenario_text,
+  const Identity found{file.meta.tcsim_version,
+                       file.meta.experiment_text,
+                       file.meta.scenario_text,
                        file.meta.models_text,
-                       fmt::format("{}/{}", file.meta.shard_index, file.meta.shard_count)};
+                       fmt::format("{}/{}", file.meta.shard_index, file.meta.shard_count),
+                       file.meta.inputs_text};
   const std::string why = identity.difference(found);
   if (!why.empty()) {
     throw BatchRefused(
@@ -535,8 +548,12 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
                        const BatchOptions& options) {
   const auto start = Clock::now();
   BatchSummary summary;
-  const Identity identity{options.version, e.text, e.scenario_text, e.models_text,
-                          fmt::format("{}/{}", options.shard_index, options.shard_count)};
+  const Identity identity{options.version,
+                          e.text,
+                          e.scenario_text,
+                          e.models_text,
+                          fmt::format("{}/{}", options.shard_index, options.shard_count),
+                          inputs_text(e.input_files)};
   const std::vector<TaskId> tasks = tasks_of_run(e, options);
   summary.tasks_total = static_cast<std::int64_t>(tasks.size());
   const bool writing = !options.output.empty();

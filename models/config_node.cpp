@@ -445,6 +445,10 @@ std::string ConfigNode::name(std::string_view expected) const {
   return value;
 }
 
+void ConfigNode::record_input(const std::string& path, std::string_view bytes) const {
+  add_input(*source_->inputs, InputDigest{path, sha256_hex(bytes)});
+}
+
 std::string ConfigNode::named_file(std::string_view expected) const {
   return resolve_named_file(name(expected), source_->file, location(), source_->options);
 }

@@ -16,6 +16,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "models/config_error.hpp"
+#include "models/input_digest.hpp"
 #include "models/input_file.hpp"
 
 namespace tcsim::models {
@@ -35,6 +36,13 @@ class ConfigNode {
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
   [[nodiscard]] const std::string& file() const noexcept { return source_->file; }
   [[nodiscard]] const InputOptions& input_options() const noexcept { return source_->options; }
+  /// Records that the file `path`, named by this document, was read with content `bytes`: it
+  /// joins the identity of any run of the document (input_digest.hpp).
+  void record_input(const std::string& path, std::string_view bytes) const;
+  /// The files recorded so far, sorted by path.
+  [[nodiscard]] const std::vector<InputDigest>& inputs_read() const noexcept {
+    return *source_->inputs;
+  }
   [[nodiscard]] ConfigLocation location() const;
   [[noreturn]] void fail(const std::string& problem) const;
   /// Fails at the line of `key` itself in this mapping (for a problem with the name).
@@ -97,6 +105,8 @@ class ConfigNode {
   struct Source {
     std::string file;
     InputOptions options;
+    /// The files named by this document and read (an empirical CSV), with their SHA-256.
+    std::shared_ptr<std::vector<InputDigest>> inputs = std::make_shared<std::vector<InputDigest>>();
   };
 
   ConfigNode(YAML::Node node, std::shared_ptr<const Source> source, std::string path,

@@ -77,6 +77,7 @@ sim::Distribution read_empirical_file(const ConfigNode& node) {
   const std::string path = node.named_file("a CSV file of durations");
   const std::string text =
       read_input_file(path, node.location(), "a CSV file of durations", kMaxCsvBytes);
+  node.record_input(path, text);
   const auto fail = [&](int line, const std::string& problem) {
     node.fail(fmt::format("{}:{}: {}", path, line, problem));
   };

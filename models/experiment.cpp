@@ -257,8 +257,7 @@ void check_metric_patterns(const Experiment& e, const ConfigNode& root,
 /// design point (a combination that does not fit is reported at factors:). Returns the metric
 /// keys of the design points when the experiment selects metrics, nullopt when they are not
 /// known.
-std::optional<std::set<std::string>> check_design_points(const Experiment& e,
-                                                         const ConfigNode& root,
+std::optional<std::set<std::string>> check_design_points(Experiment& e, const ConfigNode& root,
                                                          const IntegrationModels* models) {
   if (auto factors = root.find("factors")) {
     for (std::size_t f = 0; f < e.factors.size(); ++f) {
@@ -279,6 +278,8 @@ std::optional<std::set<std::string>> check_design_points(const Experiment& e,
   for (std::size_t i = 0; i < e.points.size(); ++i) {
     try {
       const Scenario s = design_point_scenario(e, i, models);
+      for (const InputDigest& input : s.input_files)
+        add_input(e.input_files, input);
       if (!keys) continue;
       const std::optional<std::vector<std::string>> mine = metric_keys(s);
       if (!mine) keys.reset();

@@ -62,6 +62,9 @@ struct Experiment {
   bool time_series = false;
   bool allow_unstable = false;
   InputOptions input_options;  // how the scenario's own named files are read, as it was loaded
+  /// Every file the design points' scenarios read (empirical CSVs), with its SHA-256: part of
+  /// the run's identity, beside the texts above.
+  std::vector<InputDigest> input_files;
 
   [[nodiscard]] std::int64_t tasks() const {
     return static_cast<std::int64_t>(points.size()) * replications;

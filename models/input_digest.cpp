@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <set>
 #include <stdexcept>
 
 #include <openssl/evp.h>
@@ -37,18 +38,38 @@ std::string inputs_text(const std::vector<InputDigest>& list) {
   return text;
 }
 
+std::vector<InputDigest> parse_inputs_text(const std::string& text) {
+  std::vector<InputDigest> list;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    std::size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(at, end - at);
+    if (line.size() > 66 && line.compare(64, 2, "  ") == 0)
+      list.push_back(InputDigest{line.substr(66), line.substr(0, 64)});
+    at = end + 1;
+  }
+  return list;
+}
+
 std::string first_changed_input(const std::vector<InputDigest>& before,
                                 const std::vector<InputDigest>& now) {
+  // By content: the same files read through another path (a run resumed from another folder)
+  // are the same inputs.
+  std::multiset<std::string> was;
+  std::multiset<std::string> is;
+  for (const InputDigest& d : before)
+    was.insert(d.sha256);
+  for (const InputDigest& d : now)
+    is.insert(d.sha256);
+  if (was == is) return "";
   for (const InputDigest& d : now) {
-    const auto same_path = [&d](const InputDigest& b) { return b.path == d.path; };
-    const auto it = std::find_if(before.begin(), before.end(), same_path);
-    if (it == before.end() || it->sha256 != d.sha256) return d.path;
+    if (!was.count(d.sha256)) return d.path;
   }
-  for (const InputDigest& b : before) {
-    const auto same_path = [&b](const InputDigest& d) { return d.path == b.path; };
-    if (std::none_of(now.begin(), now.end(), same_path)) return b.path;
+  for (const InputDigest& d : before) {
+    if (!is.count(d.sha256)) return d.path;
   }
-  return "";
+  return now.empty() ? before.front().path : now.front().path;  // the same files, counted apart
 }
 
 }  // namespace tcsim::models

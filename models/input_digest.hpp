@@ -29,7 +29,12 @@ void add_input(std::vector<InputDigest>& list, InputDigest digest);
 /// One line per file, "sha256  path" (as sha256sum prints it), sorted by path.
 [[nodiscard]] std::string inputs_text(const std::vector<InputDigest>& list);
 
-/// The first file whose digest differs between two lists (or that only one has), or "".
+/// The list back from inputs_text (lines that are not "sha256  path" are skipped).
+[[nodiscard]] std::vector<InputDigest> parse_inputs_text(const std::string& text);
+
+/// A file whose content differs between two lists (one list has a content the other lacks),
+/// or "" if they hold the same contents - compared by content, not path, so the same files
+/// read through other paths (from another working folder) are the same inputs.
 [[nodiscard]] std::string first_changed_input(const std::vector<InputDigest>& before,
                                               const std::vector<InputDigest>& now);
 

@@ -107,7 +107,10 @@ NationalConfig load_national_config(const std::string& path, const InputOptions&
   config.area_file = area.named_file("a file path");
   // Read here once so a missing or unfit template is reported at `area:`; it is loaded (and
   // checked) with each archetype's overrides below.
-  (void)read_input_file(config.area_file, area.location(), "a scenario file (the template area)");
+  const std::string area_text =
+      read_input_file(config.area_file, area.location(), "a scenario file (the template area)");
+  add_input(config.input_files, InputDigest{path, sha256_hex(config.text)});
+  add_input(config.input_files, InputDigest{config.area_file, sha256_hex(area_text)});
   config.template_population =
       root.at("template_population", "people the template area serves").positive("people");
   const ConfigNode england = root.at("england", "{population: people, areas: count}");
@@ -181,7 +184,9 @@ NationalConfig load_national_config(const std::string& path, const InputOptions&
   };
   for (const Archetype& a : config.archetypes) {
     try {
-      (void)build_archetype(config, a, {}, config.savings.full);
+      for (const InputDigest& input :
+           build_archetype(config, a, {}, config.savings.full).input_files)
+        add_input(config.input_files, input);
     } catch (const ConfigError& e) {
       const ConfigNode entry = archetypes.at(a.name, "");
       if (!entry.has("set")) throw located(entry, e);

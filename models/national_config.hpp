@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "models/input_digest.hpp"
 #include "models/input_file.hpp"
 #include "models/scenario.hpp"
 #include "models/scenario_loader.hpp"
@@ -69,6 +70,9 @@ struct NationalConfig {
   std::vector<UncertainInput> uncertain;
   std::vector<CalibrationTarget> calibration;
   std::vector<std::pair<std::string, std::string>> provenance;
+  /// Every file read - this config, the template and the files the template names - with its
+  /// SHA-256 (input_digest.hpp), for the report to record what it was computed from.
+  std::vector<InputDigest> input_files;
 };
 
 /// Loads and checks the file: archetype counts must sum to the number of areas and their

@@ -272,6 +272,7 @@ void write_contents(const Hdf5& h5, hid_t file, const ResultsMetadata& meta,
   write_text(h5, config, "experiment", meta.experiment_text);
   write_text(h5, config, "scenario", meta.scenario_text);
   if (!meta.models_text.empty()) write_text(h5, config, "integration_models", meta.models_text);
+  if (!meta.inputs_text.empty()) write_text(h5, config, "inputs", meta.inputs_text);
 
   Handle design = ordered_group(h5, file, "design");
   write_strings(h5, design, "name", meta.point_names);
@@ -854,7 +855,8 @@ ResultsFile Reader::read(hid_t file) const {
     for (const auto& [name, text_out] :
          {std::pair<const char*, std::string*>{"experiment", &meta.experiment_text},
           {"scenario", &meta.scenario_text},
-          {"integration_models", &meta.models_text}}) {
+          {"integration_models", &meta.models_text},
+          {"inputs", &meta.inputs_text}}) {
       if (has(config, "/config", name))
         *text_out = text(dataset(config, "/config", name), false, at("/config", name));
     }

@@ -22,6 +22,8 @@ struct ResultsMetadata {
   std::string experiment_text;
   std::string scenario_text;
   std::string models_text;  // "" when no integration models are used
+  /// Every other file the run read, one "sha256  path" line each (input_digest.hpp); "" if none.
+  std::string inputs_text;
   std::uint64_t seed = 0;
   std::int64_t replications = 0;
   std::vector<std::string> point_names;  // design points, in design order

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "models/input_digest.hpp"
+
 namespace tcsim::models {
 namespace {
 
@@ -16,6 +18,11 @@ std::string mismatch(const ResultsMetadata& a, const ResultsMetadata& b) {
   if (a.experiment_text != b.experiment_text) return "its experiment text differs";
   if (a.scenario_text != b.scenario_text) return "its scenario text differs";
   if (a.models_text != b.models_text) return "its integration models text differs";
+  if (const std::string changed =
+          first_changed_input(parse_inputs_text(a.inputs_text), parse_inputs_text(b.inputs_text));
+      !changed.empty()) {
+    return fmt::format("its input file '{}' differs", changed);
+  }
   if (a.seed != b.seed) return fmt::format("its master seed is {}, not {}", b.seed, a.seed);
   if (a.point_names != b.point_names || a.replications != b.replications)
     return "its design differs";

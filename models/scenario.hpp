@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/input_digest.hpp"
 #include "models/workforce.hpp"
 #include "sim/distribution.hpp"
 #include "sim/network_spec.hpp"
@@ -172,6 +173,9 @@ struct Scenario {
   std::optional<double> contract_overhead_allowance;
   /// (dotted path, "source: ..." or "assumption: ...") for every documented number.
   std::vector<std::pair<std::string, std::string>> provenance;
+  /// The files the scenario names and that were read (empirical CSVs), with their SHA-256:
+  /// part of the identity of a batch run on it.
+  std::vector<InputDigest> input_files;
 };
 
 }  // namespace tcsim::models

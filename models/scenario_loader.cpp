@@ -563,6 +563,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   derive_capacities(scenario, where_organisation, root.location());
   root.check_overrides_used();
   root.collect_provenance(scenario.provenance);
+  scenario.input_files = root.inputs_read();
   return scenario;
 }
 

@@ -327,6 +327,7 @@ void write_run_results(const std::string& path, const models::Scenario& scenario
       std::regex_replace(scenario.name, std::regex("'"), "''"), scenario.file, report.replications,
       report.seed, path);
   meta.scenario_text = read_file(scenario.file);
+  meta.inputs_text = models::inputs_text(scenario.input_files);
   meta.seed = report.seed;
   meta.replications = report.replications;
   meta.point_names = {scenario.name};

@@ -28,6 +28,7 @@
 #include "models/config_error.hpp"
 #include "models/describe.hpp"
 #include "models/file_output.hpp"
+#include "models/input_digest.hpp"
 #include "models/integration_model.hpp"
 #include "models/model_comparison.hpp"
 #include "models/national_config.hpp"
@@ -308,6 +309,9 @@ int savings_command(const SavingsArguments& args) {
   }
   if (args.tornado)
     text += "\n" + models::format_tornado(models::run_tornado(config, models, options));
+  std::vector<models::InputDigest> inputs = config.input_files;
+  models::add_input(inputs, models::InputDigest{models.file, models::sha256_hex(models.text)});
+  text += "\nInputs read (SHA-256  file):\n" + models::inputs_text(inputs);
   if (dir) models::write_file_atomically((*dir / "savings.txt").string(), text);
   print(text);
   return kOk;

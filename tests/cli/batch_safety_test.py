@@ -160,6 +160,69 @@ class StopSignalTest(unittest.TestCase):
         self.stop_and_resume(signal.SIGINT, 130)
 
 
+class InputIdentityTest(unittest.TestCase):
+    """Every file a run reads is part of its identity: an empirical CSV changed between a run
+    and its resume (or between two shards) is refused, naming the file."""
+
+    def make_experiment(self, tmp):
+        """small_grid on a copy of reference model B whose intermediate care stays are drawn
+        from tmp/stays.csv; returns (experiment, csv)."""
+        source = os.path.join(bt.ROOT, "configs", "reference", "acute_community.yaml")
+        text = bt.read_text(source)
+        old = "            distribution: exponential\n            mean: 14\n"
+        self.assertIn(old, text)
+        scenario = os.path.join(tmp, "scenario.yaml")
+        with open(scenario, "w", encoding="utf-8") as f:
+            f.write(text.replace(old, "            distribution: empirical\n"
+                                      "            file: stays.csv\n", 1))
+        stays = os.path.join(tmp, "stays.csv")
+        with open(stays, "w", encoding="utf-8") as f:
+            f.write("days\n10\n14\n18\n")
+        exp = bt.copy_experiment(bt.experiment("small_grid"), tmp, "experiment.yaml",
+                                 [("scenario: ", "scenario: ")])
+        text = bt.read_text(exp)
+        text = bt.re.sub(r"^scenario: .+$", f"scenario: {scenario}", text, flags=bt.re.M)
+        with open(exp, "w", encoding="utf-8") as f:
+            f.write(text)
+        return exp, stays
+
+    def test_a_changed_csv_refuses_the_resume_and_the_file_records_it(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            exp, stays = self.make_experiment(tmp)
+            out = os.path.join(tmp, "grid.h5")
+            proc = start_batch(exp, out)
+            wait_for_tasks(self, proc, out + ".journal", some_tasks(exp))
+            proc.send_signal(signal.SIGTERM)
+            bt.assert_exit(self, bt.finish(proc), 143)
+            digest = bt.sha256(out + ".journal")
+            with open(stays, "w", encoding="utf-8") as f:  # the same mean, another spread
+                f.write("days\n11\n14\n17\n")
+            again = bt.batch(exp, out, "--resume")
+            bt.assert_exit(self, again, 3)
+            self.assertIn(f"the input file '{stays}' has changed", again.stderr)
+            self.assertEqual(bt.sha256(out + ".journal"), digest)
+            with open(stays, "w", encoding="utf-8") as f:  # back as it was: resumable again
+                f.write("days\n10\n14\n18\n")
+            done = bt.batch(exp, out, "--resume")
+            bt.assert_exit(self, done, 0)
+            with bt.h5py.File(out, "r") as f:
+                recorded = f["config/inputs"].asstr()[()]
+            self.assertEqual(recorded, f"{bt.sha256(stays)}  {stays}\n")
+
+    def test_shards_of_different_csv_contents_are_not_merged(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            exp, stays = self.make_experiment(tmp)
+            first = os.path.join(tmp, "one.h5")
+            second = os.path.join(tmp, "two.h5")
+            bt.assert_exit(self, bt.batch(exp, first, "--shard", "1/2"), 0)
+            with open(stays, "w", encoding="utf-8") as f:  # the same mean, another spread
+                f.write("days\n11\n14\n17\n")
+            bt.assert_exit(self, bt.batch(exp, second, "--shard", "2/2"), 0)
+            merged = bt.run("merge", first, second, "--out", os.path.join(tmp, "all.h5"))
+            bt.assert_exit(self, merged, 3)
+            self.assertIn(f"input file '{stays}' differs", merged.stderr)
+
+
 class FailedWriteTest(unittest.TestCase):
     def test_standard_output_to_a_full_device_fails(self):
         with open("/dev/full", "w") as full:

@@ -23,6 +23,7 @@ TEST_CASE("input lists are sorted by path and name the first changed file", "[id
   CHECK(before[0].path == "a.csv");
   CHECK(inputs_text(before) == sha256_hex("2") + "  a.csv\n" + sha256_hex("1") + "  b.csv\n");
   CHECK(first_changed_input(before, before).empty());
+  CHECK(parse_inputs_text(inputs_text(before)) == before);
 
   std::vector<InputDigest> changed = before;
   changed[1].sha256 = sha256_hex("1 changed");
@@ -30,6 +31,9 @@ TEST_CASE("input lists are sorted by path and name the first changed file", "[id
   std::vector<InputDigest> fewer{before[0]};
   CHECK(first_changed_input(before, fewer) == "b.csv");
   CHECK(first_changed_input(fewer, before) == "b.csv");
+  std::vector<InputDigest> moved = before;  // the same files, read from another folder
+  moved[0].path = "../elsewhere/a.csv";
+  CHECK(first_changed_input(before, moved).empty());
 }
 
 }  // namespace tcsim::models

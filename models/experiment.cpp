@@ -253,12 +253,31 @@ void check_metric_patterns(const Experiment& e, const ConfigNode& root,
   }
 }
 
+/// What the design points' scenarios say about the experiment as a whole.
+struct DesignSummary {
+  /// The metric keys of the design points, when `metrics:` is given and they are known.
+  std::optional<std::set<std::string>> metric_keys;
+  /// With time_series: days x settings x replications summed over the design points (those of
+  /// unlimited horizon cannot be counted up front).
+  double daily_values = 0.0;
+};
+
+/// With time_series, the daily series of all tasks are gathered into the results file in
+/// memory: refuse more than kMaxDailyValues at `time_series:` before anything runs.
+void check_time_series_size(const Experiment& e, const ConfigNode& root, double values) {
+  if (!e.time_series || values <= kMaxDailyValues) return;
+  root.at("time_series", "")
+      .fail(fmt::format("the daily series of all tasks would hold {:.0f} values (days x settings x "
+                        "replications over the design points), more than the limit of {:.0f}: "
+                        "shorten the horizon, run fewer design points or replications, or drop "
+                        "time_series",
+                        values, kMaxDailyValues));
+}
+
 /// Each factor alone must load (a bad path or value is reported at its entry), then every
-/// design point (a combination that does not fit is reported at factors:). Returns the metric
-/// keys of the design points when the experiment selects metrics, nullopt when they are not
-/// known.
-std::optional<std::set<std::string>> check_design_points(Experiment& e, const ConfigNode& root,
-                                                         const IntegrationModels* models) {
+/// design point (a combination that does not fit is reported at factors:).
+DesignSummary check_design_points(Experiment& e, const ConfigNode& root,
+                                  const IntegrationModels* models) {
   if (auto factors = root.find("factors")) {
     for (std::size_t f = 0; f < e.factors.size(); ++f) {
       if (e.factors[f].path == kProductivityGainFactor) continue;
@@ -273,13 +292,18 @@ std::optional<std::set<std::string>> check_design_points(Experiment& e, const Co
       }
     }
   }
-  std::optional<std::set<std::string>> keys;
+  DesignSummary summary;
+  std::optional<std::set<std::string>>& keys = summary.metric_keys;
   if (!e.metrics.empty()) keys.emplace();
   for (std::size_t i = 0; i < e.points.size(); ++i) {
     try {
       const Scenario s = design_point_scenario(e, i, models);
       for (const InputDigest& input : s.input_files)
         add_input(e.input_files, input);
+      if (e.time_series && std::isfinite(s.run.horizon)) {
+        summary.daily_values += std::ceil(s.run.horizon) * static_cast<double>(s.settings.size()) *
+                                static_cast<double>(e.replications);
+      }
       if (!keys) continue;
       const std::optional<std::vector<std::string>> mine = metric_keys(s);
       if (!mine) keys.reset();
@@ -290,7 +314,7 @@ std::optional<std::set<std::string>> check_design_points(Experiment& e, const Co
                         fmt::format("design point '{}': {}", e.points[i].name, error.what()));
     }
   }
-  return keys;
+  return summary;
 }
 
 }  // namespace
@@ -358,8 +382,9 @@ Experiment load_experiment(const std::string& path, const std::string& default_m
     for (std::size_t j = 0; j < settings.size(); ++j)
       e.points.push_back(DesignPoint{point_name(e, model, settings[j], j), model, settings[j]});
   }
-  const auto keys = check_design_points(e, root, models ? &*models : nullptr);
-  if (keys) check_metric_patterns(e, root, *keys);
+  const DesignSummary summary = check_design_points(e, root, models ? &*models : nullptr);
+  if (summary.metric_keys) check_metric_patterns(e, root, *summary.metric_keys);
+  check_time_series_size(e, root, summary.daily_values);
   return e;
 }
 

@@ -53,7 +53,7 @@ TEST_CASE("a second YAML document is an error at the line that starts it", "[str
                       Contains("m.yaml:2:") && Contains("second YAML document"));
 }
 
-TEST_CASE("YAML input must be UTF-8 text; the error is located, the bytes not shown",
+TEST_CASE("YAML input must be UTF-8 text, the error located and the bytes not shown",
           "[strict][yaml]") {
   REQUIRE_THROWS_WITH(parse_scenario("name: caf\xe9\n", "latin1.yaml"),
                       Contains("latin1.yaml:1:10") && Contains("not UTF-8 text"));

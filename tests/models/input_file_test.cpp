@@ -173,4 +173,20 @@ TEST_CASE("a daily series larger than the limit is refused at run.horizon", "[in
                                                          Contains("40000000 values"));
 }
 
+TEST_CASE("an experiment's daily series larger than the limit is refused at time_series",
+          "[input][limits]") {
+  const test::TempDir dir("input_time_series");
+  const std::string body = "factors:\n  run.horizon: {levels: [2000000]}\nreplications: 5\n";
+  // 2e6 days x 3 settings x 5 replications = 3e7: within the limit without time series too.
+  CHECK_NOTHROW(load_experiment(experiment(dir, body + "time_series: true\n"), kModels));
+  REQUIRE_THROWS_WITH(load_experiment(experiment(dir,
+                                                 "factors:\n  run.horizon: {levels: [2000000]}\n"
+                                                 "replications: 6\ntime_series: true\n"),
+                                      kModels),
+                      Contains("experiment.yaml:8:14") && Contains("'time_series'") &&
+                          Contains("36000000 values") && Contains("more than the limit"));
+  CHECK_NOTHROW(load_experiment(
+      experiment(dir, "factors:\n  run.horizon: {levels: [2000000]}\nreplications: 6\n"), kModels));
+}
+
 }  // namespace tcsim::models

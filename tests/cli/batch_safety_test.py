@@ -51,7 +51,7 @@ def some_tasks(exp):
 
 class OneWriterTest(unittest.TestCase):
     def test_a_second_batch_on_a_running_output_is_refused_at_once(self):
-        exp = bt.experiment("medium_grid")
+        exp = bt.experiment("small_grid")
         for second_args in (["--resume"], []):
             with self.subTest(second=second_args), tempfile.TemporaryDirectory() as tmp:
                 out = os.path.join(tmp, "grid.h5")
@@ -82,7 +82,7 @@ class OneWriterTest(unittest.TestCase):
         # A process that ignores the lock (an older tcsim, a user) cuts the journal back to its
         # first tasks while the run goes on: the run must not write a results file short of
         # tasks and delete the journal, but keep it and fail.
-        exp = bt.experiment("medium_grid")
+        exp = bt.experiment("small_grid")
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "grid.h5")
             journal = out + ".journal"

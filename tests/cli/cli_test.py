@@ -5,6 +5,7 @@ Usage: cli_test.py TCSIM_EXECUTABLE REPO_ROOT [TEST_CLASS_OR_METHOD ...]
 """
 import csv
 import glob
+import hashlib
 import json
 import math
 import os
@@ -986,7 +987,17 @@ class SavingsCliTest(unittest.TestCase):
                 self.assertIsNotNone(line, f"no calibration line for {name}")
                 self.assertIn("published", line)
                 self.assertRegex(line, r"published \S+ to \S+\s+(within|OUTSIDE|context: )")
-        self.assertRegex(lines[-1], r"^\d+ replications simulated in [\d.]+ s$")
+        # Then the time taken, and every input read with its SHA-256 (as sha256sum prints it).
+        inputs = lines.index("Inputs read (SHA-256  file):")
+        self.assertRegex(lines[inputs - 2], r"^\d+ replications simulated in [\d.]+ s$")
+        read = {}
+        for line in lines[inputs + 1:]:
+            digest, path = line.split("  ", 1)
+            read[os.path.basename(path)] = digest
+        for name in ("england_2009.yaml", "examples/area.yaml", "integration_models.yaml"):
+            with open(os.path.join(ROOT, "configs", name), "rb") as f:
+                expected = hashlib.sha256(f.read()).hexdigest()
+            self.assertEqual(read.get(os.path.basename(name)), expected, name)
 
     def test_out_writes_savings_txt_as_printed(self):
         folder = tempfile.mkdtemp(prefix="tcsim_cli_")

@@ -21,7 +21,7 @@ Peak memory is the child's ru_maxrss from os.wait4. It includes the resident mem
 Python process, which the child is forked from (about 20 MiB: the runner keeps itself small).
 Under AddressSanitizer the limit is the same 1 GiB: ASan's shadow memory is reserved, not
 resident, and its overhead on these runs is tens of MiB - measured on the corpus, the largest
-peak of a passing case is 29 MiB in the Release build and 95 MiB in the asan preset - so the
+peak of a passing case is 29 MiB in the Release build and 98 MiB in the asan preset - so the
 limit still means "nothing sized by the input was allocated". A watchdog kills a process whose
 resident memory (VmHWM, read from /proc while it runs) passes the limit, rather than waiting for
 the timeout; the failure says which build it was.

@@ -76,8 +76,10 @@ std::string printable(std::string_view text, std::size_t max_chars) {
   return out;
 }
 
+// Every message is made printable here, once: a value quoted from a file or a --set (say an
+// escape sequence in a name) must not reach a terminal raw. Nothing is cut.
 ConfigError::ConfigError(ConfigLocation where, const std::string& problem)
-    : std::runtime_error(format_message(where, problem)),
+    : std::runtime_error(printable(format_message(where, problem), std::string::npos)),
       where_(std::move(where)),
       problem_(problem) {}
 

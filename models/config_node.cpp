@@ -6,6 +6,8 @@
 #include <sstream>
 
 #include <fmt/format.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 namespace tcsim::models {
 namespace {
@@ -129,6 +131,25 @@ std::string syntax_problem(const std::string& message) {
   return message.substr(0, message.find(": "));
 }
 
+/// Records where documents start; nothing else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark& mark) override { marks.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+
+  std::vector<YAML::Mark> marks;
+};
+
 /// The line of the second document's start ("---"), 1-based, or 0 if not found.
 int second_document_line(const std::string& text) {
   int line = 0;
@@ -150,6 +171,25 @@ int second_document_line(const std::string& text) {
   return 0;
 }
 
+/// A second document would be silently ignored: the reader may think it counts. The parser is
+/// asked for at most two documents - never for all (YAML::LoadAll): yaml-cpp 0.7 finds a new,
+/// empty document at a stray ',' again and again without moving on, so LoadAll never ends.
+void check_one_document(const std::string& text, const std::string& file) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  if (!parser.HandleNextDocument(starts) || !parser.HandleNextDocument(starts)) return;
+  const int marker = second_document_line(text);
+  if (marker > 0) {
+    throw ConfigError(ConfigLocation{file, marker, 1, ""},
+                      "a second YAML document ('---') begins here: expected one document");
+  }
+  const YAML::Mark& at = starts.marks.back();
+  throw ConfigError(ConfigLocation{file, at.line + 1, at.column + 1, ""},
+                    "YAML syntax error: this is not part of the document (a stray ',', ']' or "
+                    "'}', or a second document): expected one YAML document");
+}
+
 }  // namespace
 
 ConfigNode ConfigNode::parse(const std::string& text, const std::string& file,
@@ -167,16 +207,8 @@ ConfigNode ConfigNode::parse(const std::string& text, const std::string& file,
   }
   check_text(text, file);
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
-      // A second document would be silently ignored: the reader may think it counts.
-      const YAML::Mark mark = documents[1].Mark();
-      int line = second_document_line(text);
-      if (line == 0 && mark.line >= 0) line = mark.line + 1;
-      throw ConfigError(ConfigLocation{file, line, 0, ""},
-                        "a second YAML document ('---') begins here: expected one document");
-    }
-    YAML::Node root = documents.empty() ? YAML::Node() : documents.front();
+    check_one_document(text, file);
+    YAML::Node root = YAML::Load(text);
     if (!root.IsDefined() || root.IsNull()) {
       throw ConfigError(ConfigLocation{file, 1, 1, ""},
                         "the file is empty: expected a YAML mapping of keys");

@@ -115,6 +115,12 @@ sim::Distribution read_empirical_file(const ConfigNode& node) {
                          quoted_field(fields[f], !values.empty())));
       }
     }
+    // Checked here too (the distribution checks them without knowing the line).
+    if (*numbers[0] < 0.0)
+      fail(line_number, fmt::format("a duration of {} days: expected >= 0", *numbers[0]));
+    if (columns == 2 && *numbers[1] < 0.0) {
+      fail(line_number, fmt::format("a weight of {}: expected >= 0", *numbers[1]));
+    }
     values.push_back(*numbers[0]);
     if (columns == 2) weights.push_back(*numbers[1]);
   }

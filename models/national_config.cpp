@@ -179,8 +179,13 @@ NationalConfig load_national_config(const std::string& path, const InputOptions&
   // A problem found there is reported at this file's entry that caused it, not as the `--set`
   // the loader would otherwise call it.
   const auto located = [&config](const ConfigNode& at, const ConfigError& e) {
-    return ConfigError(at.location(), fmt::format("as a value of the template {}: {}",
-                                                  config.area_file, e.problem()));
+    // A value this file set is the problem: its place is enough. Otherwise the problem is in
+    // the template (or a file it names): say where there too.
+    if (e.where().file == "--set") {
+      return ConfigError(at.location(), fmt::format("as a value of the template {}: {}",
+                                                    config.area_file, e.problem()));
+    }
+    return ConfigError(at.location(), fmt::format("in the template: {}", e.what()));
   };
   for (const Archetype& a : config.archetypes) {
     try {

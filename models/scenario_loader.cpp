@@ -511,6 +511,29 @@ void check_references(const Scenario& scenario, const ConfigNode& root) {
   }
 }
 
+/// Patients present at day 0 are allocated at once: more than run.max_patients could only
+/// stop the run at day 0 (or fill the memory first), so they are refused at the step that
+/// takes the count over the limit.
+void check_initial_patients(const Scenario& scenario, const ConfigNode& root) {
+  double present = 0.0;
+  for (const Cohort& c : scenario.cohorts) {
+    for (const Step& s : c.steps) {
+      present += static_cast<double>(s.initial_in_place) + static_cast<double>(s.initial_waiting);
+      if (present <= static_cast<double>(scenario.run.max_patients)) continue;
+      const ConfigNode initial = root.at("cohorts", "")
+                                     .at(c.name, "")
+                                     .at("pathway", "")
+                                     .at("steps", "")
+                                     .at(s.name, "")
+                                     .at("initial", "");
+      initial.at(s.initial_in_place > 0 ? "in_place" : "waiting", "")
+          .fail(fmt::format("{:.0f} patients would be present at day 0, more than "
+                            "run.max_patients ({}): expected at most that many",
+                            present, scenario.run.max_patients));
+    }
+  }
+}
+
 }  // namespace
 
 Scenario parse_scenario(const std::string& text, const std::string& file,
@@ -552,6 +575,7 @@ Scenario parse_scenario(const std::string& text, const std::string& file,
   if (scenario.cohorts.empty()) cohorts.fail("expected at least one cohort");
 
   check_references(scenario, root);
+  check_initial_patients(scenario, root);
   check_staff_groups(scenario, root);
   resolve_organisations(scenario, root);
   check_scope_names(scenario, root);

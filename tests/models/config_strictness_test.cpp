@@ -53,6 +53,17 @@ TEST_CASE("a second YAML document is an error at the line that starts it", "[str
                       Contains("m.yaml:2:") && Contains("second YAML document"));
 }
 
+TEST_CASE("a stray comma is an error at its place, not an endless parse", "[strict][yaml]") {
+  // yaml-cpp 0.7's LoadAll never returns on these (tests/fuzz/findings/): every reader must.
+  REQUIRE_THROWS_WITH(parse_scenario("# c\n,\n", "comma.yaml"),
+                      Contains("comma.yaml:2:1") && Contains("not part of the document"));
+  REQUIRE_THROWS_WITH(parse_scenario(",p- #p- ", "p.yaml"), Contains("p.yaml:1:1"));
+  REQUIRE_THROWS_AS(parse_integration_models(",", "m.yaml"), ConfigError);
+  const test::TempDir dir("strict_comma");
+  REQUIRE_THROWS_AS(load_national_config(dir.write("n.yaml", ",")), ConfigError);
+  REQUIRE_THROWS_AS(load_experiment(dir.write("e.yaml", ","), kModels), ConfigError);
+}
+
 TEST_CASE("YAML input must be UTF-8 text, the error located and the bytes not shown",
           "[strict][yaml]") {
   REQUIRE_THROWS_WITH(parse_scenario("name: caf\xe9\n", "latin1.yaml"),
@@ -84,6 +95,33 @@ TEST_CASE("names must be printable UTF-8, wherever they come from", "[strict][na
                           Contains("expected a name of printable UTF-8 text"));
 }
 
+TEST_CASE("no message carries a control character, whatever the reader quotes",
+          "[strict][untrusted]") {
+  const std::string text = scenario("{distribution: exponential, mean: 2}");
+  try {
+    (void)parse_scenario(text, "c.yaml", {{"settings.ward.kind", "be\x1b[31mds"}});
+    FAIL("accepted");
+  } catch (const ConfigError& e) {
+    const std::string message = e.what();
+    CHECK_THAT(message, Contains("'be\\x1b[31mds'"));
+    CHECK(message.find('\x1b') == std::string::npos);
+  }
+}
+
+TEST_CASE("a problem inside a national config's template names the template's place",
+          "[strict][national]") {
+  const test::TempDir dir("strict_template");
+  dir.write("area.yaml", "name: a\nrun: {seed: -1}\n");
+  REQUIRE_THROWS_WITH(
+      load_national_config(dir.write(
+          "n.yaml",
+          "name: n\narea: area.yaml\ntemplate_population: 1000\nengland: {population: 1000, "
+          "areas: 1}\narchetypes:\n  one: {count: 1, population: 1000}\nsavings: "
+          "{productivity_gain: 0.1}\n")),
+      Contains("n.yaml:6:8") && Contains("'archetypes.one'") && Contains("in the template") &&
+          Contains("area.yaml:2:13") && Contains("'run.seed'"));
+}
+
 TEST_CASE("printable and invalid_utf8_at", "[strict][names]") {
   CHECK(printable("plain text") == "plain text");
   CHECK(printable("a\x1b[31mb") == "a\\x1b[31mb");
@@ -113,6 +151,8 @@ TEST_CASE("the empirical CSV takes whole-field numbers only", "[strict][csv]") {
   rejects("1\ninf\n", "2", "expected a duration in days (a number), found 'inf'");
   rejects("1,weight\n2,1\n", "1", "expected a weight (a number)");
   rejects("0x10\n", "1", "expected a duration in days (a number)");
+  rejects("1\n-2\n", "2", "a duration of -2 days: expected >= 0");
+  rejects("1,1\n2,-1\n", "2", "a weight of -1: expected >= 0");
   // What the format allows: a header naming the columns, comments, blanks, CRLF, '+'.
   const Scenario s = load_with_csv(dir, "# stays\r\ndays,weight\r\n 2 ,1\r\n\r\n+4, 3\r\n");
   CHECK(s.cohorts[0].steps[0].duration.mean() == Approx((2.0 + 12.0) / 4.0));

@@ -189,4 +189,25 @@ TEST_CASE("an experiment's daily series larger than the limit is refused at time
       experiment(dir, "factors:\n  run.horizon: {levels: [2000000]}\nreplications: 6\n"), kModels));
 }
 
+TEST_CASE("patients at day 0 beyond run.max_patients are refused when read", "[input][limits]") {
+  const std::string text =
+      "name: x\nrun: {horizon: 10, max_patients: 100}\nsettings:\n  s: {kind: beds, capacity: "
+      "unlimited}\ncohorts:\n  c:\n    arrivals: {rate_per_day: 0.1}\n    pathway:\n      steps:\n"
+      "        a:\n          setting: s\n          duration: {distribution: exponential, mean: 1}\n"
+      "          initial: {in_place: 60, waiting: INITIAL}\n          next: exit\n";
+  const auto with = [&](const std::string& waiting) {
+    std::string t = text;
+    return t.replace(t.find("INITIAL"), 7, waiting);
+  };
+  CHECK_NOTHROW(parse_scenario(with("40"), "p.yaml"));
+  REQUIRE_THROWS_WITH(
+      parse_scenario(with("41"), "p.yaml"),
+      Contains("p.yaml:13:31") && Contains("'cohorts.c.pathway.steps.a.initial.in_place'") &&
+          Contains("101 patients would be present at day 0") && Contains("run.max_patients (100)"));
+  // Ten million and one at the default limit: refused without allocating them.
+  REQUIRE_THROWS_WITH(
+      parse_scenario(with("10000000"), "p.yaml", {{"run.max_patients", "10000000"}}),
+      Contains("10000060 patients"));
+}
+
 }  // namespace tcsim::models

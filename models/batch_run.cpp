@@ -288,7 +288,12 @@ void continue_journal(JournalWriter& writer, const Identity& identity, Earlier& 
 /// A finished results file: --resume has nothing to do if it is of this run.
 void check_finished_file(const BatchOptions& options, const std::string& journal_path,
                          const Identity& identity) {
-  const ResultsFile file = read_results_file(options.output);
+  ResultsFile file;
+  try {
+    file = read_results_file(options.output);
+  } catch (const ResultsFileError& error) {
+    throw BatchRefused(fmt::format("cannot resume '{}': {}", options.output, error.what()));
+  }
   const Identity found{file.meta.tcsim_version,
                        file.meta.experiment_text,
                        file.meta.scenario_text,

@@ -125,6 +125,23 @@ class DamagedJournalTest(unittest.TestCase):
             self.assertFalse(os.path.exists(out))
 
 
+    def test_resume_of_a_damaged_finished_file_is_refused(self):
+        exp = bt.experiment("small_models")
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "models.h5")
+            bt.assert_exit(self, bt.batch(exp, out), 0)
+            with open(out, "r+b") as f:  # one byte inside the HDF5 data, past the userblock
+                f.seek(os.path.getsize(out) // 2)
+                byte = f.read(1)
+                f.seek(-1, os.SEEK_CUR)
+                f.write(bytes([byte[0] ^ 0xff]))
+            digest = bt.sha256(out)
+            again = bt.batch(exp, out, "--resume")
+            bt.assert_exit(self, again, 3)
+            self.assertIn(f"cannot resume '{out}'", again.stderr)
+            self.assertEqual(bt.sha256(out), digest)
+
+
 class StopSignalTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -70,15 +71,16 @@ std::string read_input_file(const std::string& path, const ConfigLocation& named
     fail(fmt::format("{} has {} bytes; {} may have at most {}", it, size, what,
                      size_text(max_bytes)));
   }
-  // Read at most one byte beyond the limit: a file that grows while being read is refused too.
-  std::string text(static_cast<std::size_t>(size), '\0');
+  // Read the size found, growing the buffer only as a file that grows while being read needs
+  // it (doubling, so never more than twice the limit); past the limit it is refused too.
+  std::string text(static_cast<std::size_t>(size) + 1, '\0');
   std::size_t done = 0;
   for (;;) {
     if (done == text.size()) {
       if (text.size() > max_bytes) {
         fail(fmt::format("{} grew beyond {} while it was read", it, size_text(max_bytes)));
       }
-      text.resize(static_cast<std::size_t>(max_bytes) + 1);
+      text.resize(std::min<std::size_t>(text.size() * 2, static_cast<std::size_t>(max_bytes) + 1));
     }
     const ssize_t got = ::read(fd.get(), text.data() + done, text.size() - done);
     if (got < 0 && errno == EINTR) continue;

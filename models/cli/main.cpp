@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <exception>
 #include <filesystem>
@@ -17,6 +19,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <CLI/CLI.hpp>
 
 #include "models/cli/batch_commands.hpp"
@@ -335,6 +338,19 @@ int describe_command(const ScenarioArguments& args) {
   return kOk;
 }
 
+/// "unknown command 'X'; ..." when the first argument is a word that names no command (CLI11
+/// only says a command is required), else "".
+std::string unknown_command(CLI::App& app, int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') return "";
+  std::vector<std::string> names;
+  for (const CLI::App* command : app.get_subcommands([](CLI::App*) { return true; })) {
+    if (command->get_name() == argv[1]) return "";
+    names.push_back(command->get_name());
+  }
+  return fmt::format("unknown command '{}'; expected one of: {} (tcsim --help)", argv[1],
+                     fmt::join(names, ", "));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -506,6 +522,11 @@ int main(int argc, char** argv) {
       ->add_option("--precision", report.precision,
                    "Target CI half-width relative to the mean, for replications needed")
       ->check(CLI::Range(1e-6, 10.0))
+      ->check([](const std::string& text) {
+        // CLI::Range lets NaN through: every comparison with it is false.
+        return std::isnan(std::strtod(text.c_str(), nullptr)) ? std::string("expected a number")
+                                                              : std::string();
+      })
       ->capture_default_str();
   report_cmd->add_flag("--no-plots", report.no_plots, "Tables only");
   report_cmd->footer(
@@ -529,6 +550,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    if (const std::string unknown = unknown_command(app, argc, argv); !unknown.empty()) {
+      fmt::print(stderr, "tcsim: error: {}\n", unknown);
+      return kBadInput;
+    }
     const int code = app.exit(e);
     return code == 0 ? kOk : kBadInput;
   }

@@ -44,6 +44,15 @@ def wait_for_tasks(test, proc, journal, min_size):
         time.sleep(0.005)
 
 
+def flip_byte(path, offset, mask):
+    """XORs the byte at `offset` of the file at `path` with `mask`, in place."""
+    with open(path, "r+b") as f:
+        f.seek(offset)
+        byte = f.read(1)
+        f.seek(offset)
+        f.write(bytes([byte[0] ^ mask]))
+
+
 def some_tasks(exp):
     """A journal size that surely holds at least one whole task (see batch_test.start_and_kill)."""
     return bt.journal_header_size(exp) + 1024 + 2 * bt.task_bytes(exp)
@@ -110,11 +119,7 @@ class DamagedJournalTest(unittest.TestCase):
             bt.start_and_kill(self, exp, out)
             journal = out + ".journal"
             size = os.path.getsize(journal)
-            with open(journal, "r+b") as f:  # a byte inside the first task's series
-                f.seek(bt.journal_header_size(exp) + 600)
-                byte = f.read(1)
-                f.seek(-1, os.SEEK_CUR)
-                f.write(bytes([byte[0] ^ 0x10]))
+            flip_byte(journal, bt.journal_header_size(exp) + 600, 0x10)  # in the first task
             digest = bt.sha256(journal)
             again = bt.batch(exp, out, "--resume")
             bt.assert_exit(self, again, 3)
@@ -124,17 +129,12 @@ class DamagedJournalTest(unittest.TestCase):
             self.assertEqual(os.path.getsize(journal), size)
             self.assertFalse(os.path.exists(out))
 
-
     def test_resume_of_a_damaged_finished_file_is_refused(self):
         exp = bt.experiment("small_models")
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "models.h5")
             bt.assert_exit(self, bt.batch(exp, out), 0)
-            with open(out, "r+b") as f:  # one byte inside the HDF5 data, past the userblock
-                f.seek(os.path.getsize(out) // 2)
-                byte = f.read(1)
-                f.seek(-1, os.SEEK_CUR)
-                f.write(bytes([byte[0] ^ 0xff]))
+            flip_byte(out, os.path.getsize(out) // 2, 0xff)  # in the HDF5 data, past the header
             digest = bt.sha256(out)
             again = bt.batch(exp, out, "--resume")
             bt.assert_exit(self, again, 3)

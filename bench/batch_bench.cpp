@@ -12,8 +12,8 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
-#include "models/batch_run.hpp"
-#include "models/experiment.hpp"
+#include "models/experiments/batch_run.hpp"
+#include "models/experiments/experiment.hpp"
 
 namespace {
 

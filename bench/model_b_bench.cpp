@@ -11,8 +11,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "models/network_builder.hpp"
-#include "models/scenario_loader.hpp"
+#include "models/network/network_builder.hpp"
+#include "models/config/scenario_loader.hpp"
 #include "sim/network_simulation.hpp"
 
 namespace {

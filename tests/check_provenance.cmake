@@ -1,6 +1,6 @@
 # A build outside git identifies itself by a hash of its sources, and the hash follows them:
 # copies the sources the identity covers to a folder outside any git checkout, runs
-# models/cli/git_commit.cmake there, changes one byte of one file and runs it again. Run as a
+# cli/git_commit.cmake there, changes one byte of one file and runs it again. Run as a
 # CTest:
 #   cmake -DSOURCE_DIR=<repository> -DWORK_DIR=<scratch folder outside git> -P check_provenance.cmake
 foreach(_var SOURCE_DIR WORK_DIR)
@@ -11,14 +11,14 @@ endforeach()
 
 file(REMOVE_RECURSE "${WORK_DIR}")
 file(MAKE_DIRECTORY "${WORK_DIR}/src")
-file(COPY "${SOURCE_DIR}/sim" "${SOURCE_DIR}/models" "${SOURCE_DIR}/CMakeLists.txt"
+file(COPY "${SOURCE_DIR}/sim" "${SOURCE_DIR}/models" "${SOURCE_DIR}/cli" "${SOURCE_DIR}/CMakeLists.txt"
      "${SOURCE_DIR}/CMakePresets.json" DESTINATION "${WORK_DIR}/src")
 
 function(identity_of out_var)
   file(REMOVE "${WORK_DIR}/identity.hpp")
   execute_process(COMMAND "${CMAKE_COMMAND}" -DSOURCE_DIR=${WORK_DIR}/src
                           -DOUTPUT=${WORK_DIR}/identity.hpp
-                          -P "${SOURCE_DIR}/models/cli/git_commit.cmake"
+                          -P "${SOURCE_DIR}/cli/git_commit.cmake"
                   RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "check_provenance: git_commit.cmake failed (${rc})")

@@ -8,7 +8,7 @@ and requires:
 - nothing on standard output, and no file left in the working folder (no results, no journal);
 - every expected text on standard error, and none of the forbidden ones;
 - where the input is a file: its location, `FILE:LINE:COLUMN`, followed on the same line by the
-  dotted key in quotes (`'settings.ward.capacity'`) - tcsim's format (models/config_error.cpp);
+  dotted key in quotes (`'settings.ward.capacity'`) - tcsim's format (models/scenario/config_error.cpp);
   syntax-level errors (not UTF-8, a second YAML document, a YAML syntax error) have no key;
 - standard error is UTF-8 text without control characters other than newline and tab (a
   message quoting input must escape what it quotes, never send it raw to a terminal);
@@ -614,7 +614,7 @@ def substitute(arg, values):
 
 
 def location_pattern(path, line, key):
-    """The regex of tcsim's location (models/config_error.cpp): FILE:LINE:COLUMN: and the key
+    """The regex of tcsim's location (models/scenario/config_error.cpp): FILE:LINE:COLUMN: and the key
     quoted on the same line - "'key': problem" or "missing key 'key'"."""
     if line is None:
         # A file without lines (a special file): its path, as the subject of the message.

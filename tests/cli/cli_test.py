@@ -145,7 +145,7 @@ class BadInputTest(unittest.TestCase):
 
 # --- Reference model B from the command line -------------------------------------------------
 
-# The metrics every run reports, by scope (models/metrics.cpp; docs/metrics.md may lag).
+# The metrics every run reports, by scope (models/run/metrics.cpp; docs/metrics.md may lag).
 SETTING_METRICS = [
     "mean_wait", "p95_wait", "mean_stay", "mean_occupancy", "p50_occupancy", "p95_occupancy",
     "max_occupancy", "time_full", "occupancy_at_end", "mean_queue", "utilisation", "admissions",
@@ -660,7 +660,7 @@ import yaml  # python3-yaml (.ci/install-deps)
 
 AREA = "configs/examples/area.yaml"
 MODELS_FILE = "configs/integration_models.yaml"
-# The area metrics every run under a model reports (models/costing.cpp, docs/metrics.md).
+# The area metrics every run under a model reports (models/run/costing.cpp, docs/metrics.md).
 AREA_METRICS = [
     "cost_per_year", "delayed_days_handoff_per_year", "delayed_days_interface_per_year",
     "delayed_days_internal_per_year", "delayed_days_capacity_per_year",

@@ -1,4 +1,4 @@
-// libFuzzer target for the empirical CSV reader (models/distribution_config.cpp): each input is
+// libFuzzer target for the empirical CSV reader (models/config/distribution_config.cpp): each input is
 // written as durations.csv next to a fixed scenario whose one service time is
 // `{distribution: empirical, file: durations.csv}`, and the scenario is parsed (which reads the
 // CSV). A distribution that loads is sampled a few times, as a run would. Bad input must come
@@ -10,8 +10,8 @@
 #include <cstdint>
 #include <string>
 
-#include "models/config_error.hpp"
-#include "models/scenario_loader.hpp"
+#include "models/scenario/config_error.hpp"
+#include "models/config/scenario_loader.hpp"
 #include "sim/random.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 

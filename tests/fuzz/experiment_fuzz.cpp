@@ -1,4 +1,4 @@
-// libFuzzer target for the experiment reader (models/experiment.hpp, `tcsim batch EXPERIMENT`):
+// libFuzzer target for the experiment reader (models/experiments/experiment.hpp, `tcsim batch EXPERIMENT`):
 // each input is written as configs/experiments/fuzz.yaml in a private copy of the repository's
 // configs/ folder and loaded with load_experiment, so that it can name the shipped scenarios
 // and models file by their relative paths (../examples/area.yaml, ../reference/mmc.yaml,
@@ -11,8 +11,8 @@
 #include <cstdint>
 #include <string>
 
-#include "models/config_error.hpp"
-#include "models/experiment.hpp"
+#include "models/scenario/config_error.hpp"
+#include "models/experiments/experiment.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,4 +1,4 @@
-// libFuzzer target for the integration-models reader (models/integration_model.hpp, the models
+// libFuzzer target for the integration-models reader (models/policy/integration_model.hpp, the models
 // file of `tcsim compare`, `tcsim savings` and experiments): each input is written to a file and
 // loaded with load_integration_models. Bad input must come back as ConfigError; anything else
 // escaping, a crash, a sanitizer report, a leak, a hang or an allocation over the limit is a
@@ -8,8 +8,8 @@
 #include <cstdint>
 #include <string>
 
-#include "models/config_error.hpp"
-#include "models/integration_model.hpp"
+#include "models/scenario/config_error.hpp"
+#include "models/policy/integration_model.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -1,4 +1,4 @@
-// libFuzzer target for a batch's journal (models/results_journal.hpp): each input is written to
+// libFuzzer target for a batch's journal (models/results/results_journal.hpp): each input is written to
 // a file and read back with read_journal, as `tcsim batch --resume` reads FILE.h5.journal, and is
 // also decoded with decode_tasks (after the journal's magic line, if it starts with one), as a
 // process of an MPI batch decodes a block of tasks sent by another. Each record carries a
@@ -14,7 +14,7 @@
 #include <string>
 #include <string_view>
 
-#include "models/results_journal.hpp"
+#include "models/results/results_journal.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 namespace {

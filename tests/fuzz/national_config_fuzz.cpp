@@ -1,4 +1,4 @@
-// libFuzzer target for the national-config reader (models/national_config.hpp, `tcsim savings
+// libFuzzer target for the national-config reader (models/policy/national_config.hpp, `tcsim savings
 // --config`): each input is written as configs/fuzz.yaml in a private copy of the repository's
 // configs/ folder and loaded with load_national_config, so that `area: examples/area.yaml` names
 // the shipped template as configs/england_2009.yaml does (loading reads and checks it). Bad input
@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <string>
 
-#include "models/config_error.hpp"
-#include "models/national_config.hpp"
+#include "models/scenario/config_error.hpp"
+#include "models/policy/national_config.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

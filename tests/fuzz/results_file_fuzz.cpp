@@ -1,4 +1,4 @@
-// libFuzzer target for the results-file reader (models/results_file.hpp), as `tcsim report` and
+// libFuzzer target for the results-file reader (models/results/results_file.hpp), as `tcsim report` and
 // `tcsim merge` use it: each input is written to a file and read with read_results_file. A file
 // that reads is then merged (alone) with merge_results and analysed and formatted as `tcsim
 // report` would, so that what the reader lets through is shown safe for its users too. Bad input
@@ -20,9 +20,9 @@
 #include <string>
 #include <string_view>
 
-#include "models/results_file.hpp"
-#include "models/results_merge.hpp"
-#include "models/results_report.hpp"
+#include "models/results/results_file.hpp"
+#include "models/results/results_merge.hpp"
+#include "models/report/results_report.hpp"
 #include "tests/fuzz/fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -8,9 +8,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "models/config_error.hpp"
-#include "models/network_builder.hpp"
-#include "models/scenario_loader.hpp"
+#include "models/scenario/config_error.hpp"
+#include "models/network/network_builder.hpp"
+#include "models/config/scenario_loader.hpp"
 #include "sim/network_spec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

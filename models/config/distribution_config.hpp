@@ -1,0 +1,12 @@
+#pragma once
+// Duration distributions in YAML: `{distribution: NAME, ...parameters}`.
+
+#include "models/config/config_node.hpp"
+#include "sim/distribution.hpp"
+
+namespace tcsim::models {
+
+/// Reads one distribution; a ConfigError names the key and the parameters the kind expects.
+[[nodiscard]] sim::Distribution parse_distribution(const ConfigNode& node);
+
+}  // namespace tcsim::models

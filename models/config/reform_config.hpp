@@ -1,0 +1,26 @@
+#pragma once
+// Reading a cohort's `reforms:` - the pathway-reform levers (admission avoidance, early
+// supported discharge, discharge to assess) - and checking they name the cohort's steps.
+
+#include <vector>
+
+#include "models/config/config_node.hpp"
+#include "models/scenario/scenario.hpp"
+
+namespace tcsim::models {
+
+[[nodiscard]] Reforms parse_reforms(const ConfigNode& node);
+
+/// Fails at the lever's key if it names a step the cohort lacks, or uses a step in a way that
+/// cannot work. Run before the pathway's reachability check, which follows the levers.
+void check_reform_steps(const Cohort& cohort, const ConfigNode& reforms_node);
+
+/// Fails if discharge to assess names a setting the scenario lacks.
+void check_reform_settings(const Cohort& cohort, const std::vector<Setting>& settings,
+                           const ConfigNode& reforms_node);
+
+/// Steps a lever can lead to, as (from, to): admission avoidance from the start, early
+/// discharge from its `at` step. For reachability checks.
+[[nodiscard]] std::vector<std::pair<std::string, std::string>> reform_edges(const Cohort& cohort);
+
+}  // namespace tcsim::models

@@ -1,0 +1,48 @@
+#pragma once
+// Runs one area under several integration models with common random numbers and sets each
+// against the baseline (direct provision): per metric, the paired difference's mean and 95%
+// CI (and, to show what the pairing buys, the unpaired CI of the same difference).
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "models/policy/integration_model.hpp"
+#include "models/scenario/scenario.hpp"
+#include "models/run/scenario_run.hpp"
+#include "sim/output_analysis.hpp"
+
+namespace tcsim::models {
+
+struct ModelRun {
+  std::string id;
+  RunReport report;
+};
+
+/// Model minus baseline for one metric.
+struct Difference {
+  sim::Estimate paired;  // mean and CI of the per-replication differences
+  /// Half-width of the Welch interval treating the two runs as independent; nullopt when
+  /// either has fewer than two values.
+  std::optional<double> unpaired_half_width;
+};
+
+/// Runs `ids` (the baseline is added first if missing) on `area` with the same seed and
+/// replications, so replication k of every model sees the same random numbers.
+[[nodiscard]] std::vector<ModelRun> run_models(const Scenario& area,
+                                               const IntegrationModels& models,
+                                               const std::vector<std::string>& ids,
+                                               const RunOptions& options);
+
+/// nullopt if either lacks a value in some replication, or their replications differ.
+[[nodiscard]] std::optional<Difference> difference(const MetricSummary& model,
+                                                   const MetricSummary& baseline);
+
+/// One table: a row per model, key area metrics; the baseline's levels, then each model's
+/// paired difference from it with its 95% CI.
+[[nodiscard]] std::string format_comparison(const std::vector<ModelRun>& runs);
+
+/// Every metric of every model: mean, CI, and paired/unpaired differences from the baseline.
+[[nodiscard]] std::string format_comparison_csv(const std::vector<ModelRun>& runs);
+
+}  // namespace tcsim::models

@@ -1,0 +1,207 @@
+#include "models/policy/integration_model.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "models/config/config_node.hpp"
+#include "models/config/distribution_config.hpp"
+#include "models/config/economics_config.hpp"
+#include "models/config/input_file.hpp"
+#include "models/scenario/service_vocabulary.hpp"
+
+namespace tcsim::models {
+namespace {
+
+LeverSwitch parse_lever(const ConfigNode& levers, const char* key) {
+  LeverSwitch lever;
+  auto node = levers.find(key);
+  if (!node) return lever;
+  node->expect_keys({"use", "uptake"});
+  const ConfigNode use = node->at("use", "true or false");
+  if (use.is_word("true")) {
+    lever.use = true;
+  } else if (!use.is_word("false")) {
+    use.fail(fmt::format("expected true or false, found '{}'", use.text("true or false")));
+  }
+  if (auto u = node->find("uptake")) lever.uptake = u->probability("a share of the eligible");
+  return lever;
+}
+
+InterfaceRules parse_interfaces(const ConfigNode& node) {
+  node.expect_keys(
+      {"processes_reformed", "internal_delay", "cost_per_cross_organisation_transfer"});
+  InterfaceRules rules;
+  const ConfigNode reformed = node.at("processes_reformed", "true or false");
+  if (reformed.is_word("true")) {
+    rules.processes_reformed = true;
+  } else if (!reformed.is_word("false")) {
+    reformed.fail(
+        fmt::format("expected true or false, found '{}'", reformed.text("true or false")));
+  }
+  if (auto d = node.find("internal_delay")) rules.internal_delay = parse_distribution(*d);
+  if (rules.processes_reformed && !rules.internal_delay) {
+    node.fail_at_key("processes_reformed",
+                     "with processes_reformed: true, give the internal_delay that moves within "
+                     "one organisation take");
+  }
+  if (auto c = node.find("cost_per_cross_organisation_transfer")) {
+    rules.cost_per_cross_organisation_transfer = c->non_negative("£ per patient handed over");
+  }
+  return rules;
+}
+
+IntegrationModel parse_model(const std::string& id, const ConfigNode& node) {
+  node.expect_keys({"description", "organisations", "services", "interfaces", "levers"});
+  IntegrationModel m;
+  m.id = id;
+  if (auto d = node.find("description")) m.description = d->text("a description");
+  const ConfigNode orgs = node.at("organisations", "a mapping of organisation names");
+  orgs.expect_map("a mapping of organisation names to {kind: ...}");
+  std::vector<std::string> org_names;
+  for (const auto& [name, org] : orgs.entries()) {
+    m.organisations.push_back(ModelOrganisation{parse_organisation(name, org), org.location()});
+    org_names.push_back(name);
+  }
+  const ConfigNode services = node.at("services", "a mapping of service tags to organisations");
+  services.expect_map("a mapping of service tags to organisations");
+  const std::vector<std::string> tags(kServices.begin(), kServices.end());
+  for (const auto& [service, org] : services.entries()) {
+    if (std::find(tags.begin(), tags.end(), service) == tags.end()) {
+      services.fail_at_key(
+          service, fmt::format("unknown service '{}'{}", service, did_you_mean(service, tags)));
+    }
+    const std::string name = org.text("an organisation of this model");
+    if (std::find(org_names.begin(), org_names.end(), name) == org_names.end()) {
+      org.fail(
+          fmt::format("no organisation '{}' in this model{}", name, did_you_mean(name, org_names)));
+    }
+    m.services.emplace_back(service, name);
+  }
+  m.interfaces = parse_interfaces(node.at("interfaces", "{processes_reformed: true|false, ...}"));
+  if (auto levers = node.find("levers")) {
+    levers->expect_keys(
+        {"admission_avoidance", "early_supported_discharge", "discharge_to_assess"});
+    m.admission_avoidance = parse_lever(*levers, "admission_avoidance");
+    m.early_supported_discharge = parse_lever(*levers, "early_supported_discharge");
+    m.discharge_to_assess = parse_lever(*levers, "discharge_to_assess");
+  }
+  return m;
+}
+
+}  // namespace
+
+const IntegrationModel& IntegrationModels::find(const std::string& id) const {
+  std::vector<std::string> ids;
+  for (const IntegrationModel& m : models) {
+    if (m.id == id) return m;
+    ids.push_back(m.id);
+  }
+  std::string list;
+  for (const std::string& i : ids)
+    list += (list.empty() ? "" : ", ") + i;
+  const std::string role =
+      id == kBaselineModel ? " (the baseline every other model is compared with)" : "";
+  const ConfigLocation at = where.file.empty() ? ConfigLocation{file, 0, 0, "models"} : where;
+  throw ConfigError(at, fmt::format("no integration model '{}'{}{}; models: {}", id, role,
+                                    did_you_mean(id, ids), list));
+}
+
+IntegrationModels parse_integration_models(const std::string& text, const std::string& file) {
+  const ConfigNode root = ConfigNode::parse(text, file);
+  root.expect_keys({"contract", "models"});
+  IntegrationModels set;
+  set.file = file;
+  set.text = text;
+  if (auto contract = root.find("contract")) {
+    contract->expect_keys({"overhead_allowance"});
+    set.contract_overhead_allowance = contract->at("overhead_allowance", "a share of direct cost")
+                                          .non_negative("a share of direct cost (0.1 = 10%)");
+  }
+  const ConfigNode models = root.at("models", "a mapping of model IDs to models");
+  set.where = root.key_location("models");
+  models.expect_map("a mapping of model IDs to models");
+  for (const auto& [id, node] : models.entries()) {
+    set.models.push_back(parse_model(id, node));
+  }
+  if (set.models.empty()) models.fail("expected at least one model");
+  root.collect_provenance(set.provenance);
+  return set;
+}
+
+IntegrationModels load_integration_models(const std::string& path) {
+  return parse_integration_models(
+      read_input_file(path, ConfigLocation{path, 0, 0, ""}, "a models file"), path);
+}
+
+Scenario apply_model(const Scenario& area, const IntegrationModels& models,
+                     const IntegrationModel& model) {
+  Scenario s = area;
+  s.model = model.id;
+  for (Setting& setting : s.settings) {
+    for (const auto& [service, org] : model.services) {
+      if (service == setting.service) setting.organisation = org;
+    }
+  }
+  // The organisations in play: the model's, and the area's own for services it leaves alone.
+  std::vector<Organisation> orgs;
+  for (const ModelOrganisation& m : model.organisations)
+    orgs.push_back(m.organisation);
+  for (const Organisation& o : area.organisations) {
+    const bool replaced = std::any_of(orgs.begin(), orgs.end(),
+                                      [&o](const Organisation& x) { return x.name == o.name; });
+    if (!replaced) orgs.push_back(o);
+  }
+  s.organisations.clear();
+  for (const Organisation& o : orgs) {
+    const bool used = std::any_of(s.settings.begin(), s.settings.end(),
+                                  [&o](const Setting& x) { return x.organisation == o.name; });
+    if (used) s.organisations.push_back(o);
+  }
+  const ConfigLocation model_location{models.file, 0, 0, "models." + model.id};
+  std::map<std::string, ConfigLocation> where_organisation;
+  for (const ModelOrganisation& m : model.organisations)
+    where_organisation.emplace(m.organisation.name, m.where);
+  for (const Organisation& o : s.organisations) {
+    const bool clash = o.name == "system" || o.name == "area" ||
+                       std::any_of(s.settings.begin(), s.settings.end(),
+                                   [&o](const Setting& x) { return x.name == o.name; }) ||
+                       std::any_of(s.cohorts.begin(), s.cohorts.end(),
+                                   [&o](const Cohort& x) { return x.name == o.name; });
+    if (clash) {
+      const auto found = where_organisation.find(o.name);
+      throw ConfigError(found != where_organisation.end() ? found->second : model_location,
+                        fmt::format("organisation '{}' has the name of a setting or cohort of "
+                                    "{} (or a built-in scope): rename one of them",
+                                    o.name, area.file));
+    }
+  }
+  derive_capacities(s, where_organisation, model_location);
+  s.interfaces = model.interfaces;
+  s.contract_overhead_allowance = models.contract_overhead_allowance;
+  for (Cohort& c : s.cohorts) {
+    Reforms& r = c.reforms;
+    if (r.admission_avoidance) {
+      r.admission_avoidance->use = model.admission_avoidance.use;
+      r.admission_avoidance->uptake = model.admission_avoidance.uptake;
+    }
+    if (r.early_supported_discharge) {
+      r.early_supported_discharge->use = model.early_supported_discharge.use;
+      r.early_supported_discharge->uptake = model.early_supported_discharge.uptake;
+    }
+    if (r.discharge_to_assess) {
+      r.discharge_to_assess->use = model.discharge_to_assess.use;
+      r.discharge_to_assess->uptake = model.discharge_to_assess.uptake;
+    }
+  }
+  // The sources of this model and of the file's shared values, not of the other models.
+  const std::string own = "models." + model.id;
+  for (const auto& [path, text] : models.provenance) {
+    const bool mine = path == own || path.starts_with(own + ".");
+    if (mine || !path.starts_with("models"))
+      s.provenance.emplace_back(models.file + ": " + path, text);
+  }
+  return s;
+}
+
+}  // namespace tcsim::models

@@ -1,0 +1,185 @@
+#include "models/report/describe.hpp"
+
+#include <chrono>
+#include <cmath>
+
+#include <fmt/format.h>
+
+namespace tcsim::models {
+namespace {
+
+std::string places(std::int64_t c) {
+  return c == sim::kUnlimited ? std::string("unlimited") : fmt::format("{}", c);
+}
+
+const Organisation* organisation_of(const Scenario& scenario, const Setting& s) {
+  for (const Organisation& o : scenario.organisations) {
+    if (o.name == s.organisation) return &o;
+  }
+  return nullptr;
+}
+
+std::string capacity_text(const Scenario& scenario, const Setting& s) {
+  if (s.workforce) {
+    const Organisation* org = organisation_of(scenario, s);
+    const double change = org ? org->direct_care_share_change : 0.0;
+    const Workforce w = with_direct_care_change(*s.workforce, change).value_or(*s.workforce);
+    return fmt::format(
+        "{} patients = {:g} WTE x {:g} h/week x direct-care share {:.3g} (1 - travel {:g} - "
+        "admin {:g} - other {:g}{}) / {:g} contact h per patient per week",
+        s.capacity, w.wte, w.hours_per_week, w.direct_care_share(), w.travel_share, w.admin_share,
+        w.other_share,
+        change != 0.0
+            ? fmt::format("; {:+g} from {}'s direct-care share change", change, s.organisation)
+            : std::string(),
+        w.contact_hours_per_patient_per_week);
+  }
+  if (s.schedule.empty()) return places(s.capacity);
+  std::string out = fmt::format("{} from day 0", places(s.capacity));
+  for (const sim::CapacityChange& c : s.schedule) {
+    if (c.at == 0.0) continue;  // the repeat marker of the day-0 capacity
+    out += fmt::format(", {} from day {:g}", places(c.capacity), c.at);
+  }
+  if (s.schedule_period > 0.0) out += fmt::format(", repeating every {:g} days", s.schedule_period);
+  return out;
+}
+
+std::string date_text(const std::chrono::year_month_day& d) {
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(d.year()),
+                     static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
+}
+
+std::string lever_state(bool use, double eligible, double uptake) {
+  return fmt::format("{}, eligible {:g} x uptake {:g}", use ? "IN USE" : "off", eligible, uptake);
+}
+
+std::string describe_reforms(const Reforms& r) {
+  std::string out;
+  if (r.admission_avoidance) {
+    const AdmissionAvoidance& a = *r.admission_avoidance;
+    out += fmt::format(
+        "    admission avoidance ({}): arrivals start at '{}' if its setting has room\n",
+        lever_state(a.use, a.eligible_share, a.uptake), a.to);
+  }
+  if (r.early_supported_discharge) {
+    const EarlySupportedDischarge& e = *r.early_supported_discharge;
+    out += fmt::format(
+        "    early supported discharge ({}): '{}' ends {} days early for '{}' if it has room\n",
+        lever_state(e.use, e.eligible_share, e.uptake), e.at, e.days_earlier.describe(), e.to);
+  }
+  if (r.discharge_to_assess) {
+    const DischargeToAssess& d = *r.discharge_to_assess;
+    std::string destinations;
+    for (const std::string& x : d.destinations)
+      destinations += (destinations.empty() ? "" : ", ") + x;
+    out += fmt::format(
+        "    discharge to assess ({}): from '{}' to {} via an assessment place at '{}'{}\n",
+        lever_state(d.use, d.eligible_share, d.uptake), d.at, destinations, d.setting,
+        d.referral_delay ? ", referral " + d.referral_delay->describe() : std::string());
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string describe_scenario(const Scenario& scenario, const StabilityReport& stability) {
+  std::string out = fmt::format("scenario: {}\nfile: {}\n", scenario.name, scenario.file);
+  if (!scenario.description.empty()) out += fmt::format("description: {}\n", scenario.description);
+  for (const auto& [path, value] : scenario.overrides) {
+    out += fmt::format("override: {} = {}\n", path, value);
+  }
+  const RunControl& run = scenario.run;
+  out += fmt::format(
+      "\nrun: horizon {}, warm-up {:g} days, {} replication(s), seed {}, day 0 = {}, at most {} "
+      "patients in the system\n",
+      std::isfinite(run.horizon) ? fmt::format("{:g} days", run.horizon)
+                                 : std::string("unlimited (until every cohort stops and drains)"),
+      run.warmup, run.replications, run.seed, date_text(run.start_date), run.max_patients);
+
+  if (!scenario.model.empty()) {
+    out += fmt::format("\nintegration model: {}\n", scenario.model);
+    if (scenario.interfaces) {
+      const InterfaceRules& r = *scenario.interfaces;
+      out += fmt::format(
+          "  handoffs: {}; {:g} GBP per patient handed over between organisations\n",
+          r.processes_reformed && r.internal_delay
+              ? "within one organisation " + r.internal_delay->describe() +
+                    ", between organisations the written transfer delay"
+              : std::string("every move keeps its written transfer delay (processes unchanged)"),
+          r.cost_per_cross_organisation_transfer);
+    }
+    if (scenario.contract_overhead_allowance) {
+      out += fmt::format("  community service income: direct cost x (1 + {:g})\n",
+                         *scenario.contract_overhead_allowance);
+    }
+  }
+
+  out += "\norganisations:\n";
+  for (const Organisation& o : scenario.organisations) {
+    out += fmt::format(
+        "  {}: {}{}, overhead {:g} of direct cost, transaction {:g} a year of direct cost{}\n",
+        o.name, o.kind, o.legal_form.empty() ? "" : " (" + o.legal_form + ")", o.overhead_share,
+        o.annual_transaction_share,
+        o.direct_care_share_change != 0.0
+            ? fmt::format(", direct-care share {:+g}", o.direct_care_share_change)
+            : std::string());
+  }
+  if (!scenario.staff_groups.empty()) {
+    out += "\nstaff groups (2009/10 prices):\n";
+    for (const StaffGroup& g : scenario.staff_groups) {
+      out += fmt::format("  {}: {:.0f} GBP per WTE a year\n", g.name, g.cost_per_wte_year);
+    }
+  }
+
+  out += "\nsettings:\n";
+  for (const Setting& s : scenario.settings) {
+    std::string cost;
+    if (s.cost.per_occupied_day > 0.0) {
+      cost += fmt::format(", {:.2f} GBP per occupied day", s.cost.per_occupied_day);
+    }
+    if (s.cost.per_place_day > 0.0) {
+      cost += fmt::format(", {:.2f} GBP per place-day", s.cost.per_place_day);
+    }
+    if (s.workforce && !s.workforce->staff_group.empty()) {
+      cost += fmt::format(", staff costed as {}", s.workforce->staff_group);
+    }
+    out +=
+        fmt::format("  {}: {} ({}), run by {}, capacity {}{}{}\n", s.name,
+                    s.kind == SettingKind::Beds ? "beds" : "caseload", s.service, s.organisation,
+                    capacity_text(scenario, s),
+                    s.discipline == sim::QueueDiscipline::Priority ? ", priority queue" : "", cost);
+  }
+
+  out += "\ncohorts:\n";
+  for (std::size_t i = 0; i < scenario.cohorts.size(); ++i) {
+    const Cohort& c = scenario.cohorts[i];
+    out += fmt::format("  {}: {:g} per day base, effective mean {:.4g} per day{}; starts at '{}'\n",
+                       c.name, c.rate_per_day, stability.cohort_rates[i].second,
+                       c.max_arrivals == sim::kUnlimited
+                           ? std::string()
+                           : fmt::format(", stops after {} arrivals", c.max_arrivals),
+                       c.start);
+    for (const Step& s : c.steps) {
+      std::string next;
+      for (const NextStep& n : s.next) {
+        next += fmt::format("{}{} {:g}", next.empty() ? "" : ", ", n.to, n.probability);
+      }
+      out += fmt::format(
+          "    {} at {}: {} (mean {:.4g} days); next: {}{}\n", s.name, s.setting,
+          s.duration.describe(), s.duration.mean(), next,
+          s.transfer_delay ? "; transfer delay " + s.transfer_delay->describe() : std::string());
+    }
+    out += describe_reforms(c.reforms);
+  }
+
+  out += "\nload before running (traffic equations):\n" + format_stability(stability);
+
+  out += "\nsources and assumptions:\n";
+  if (scenario.provenance.empty()) out += "  (none given)\n";
+  for (const auto& [path, text] : scenario.provenance) {
+    out += fmt::format("  {}: {}\n", path, text);
+  }
+  return out;
+}
+
+}  // namespace tcsim::models

@@ -1,0 +1,15 @@
+#pragma once
+// `tcsim describe`: the scenario as tcsim understood it - settings, cohorts with their
+// effective mean arrival rates, pathways with mean stays, overrides and every source.
+
+#include <string>
+
+#include "models/scenario/scenario.hpp"
+#include "models/network/stability.hpp"
+
+namespace tcsim::models {
+
+[[nodiscard]] std::string describe_scenario(const Scenario& scenario,
+                                            const StabilityReport& stability);
+
+}  // namespace tcsim::models

@@ -1,0 +1,234 @@
+#include "models/run/costing.hpp"
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "models/network/network_builder.hpp"
+#include "models/scenario/organisation_vocabulary.hpp"
+
+namespace tcsim::models {
+namespace {
+
+constexpr double kDaysPerYear = 365.0;
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+double ratio(double num, double den) {
+  return den > 0.0 ? num / den : kNaN;
+}
+
+struct LineCost {
+  double direct = 0.0;       // £ over the period
+  double overhead = 0.0;     // £ over the period
+  double transaction = 0.0;  // £ over the period
+  double wte = 0.0;
+  double spare_slot_days = 0.0;  // caseloads only
+  double income = 0.0;           // community service lines under a contract
+  bool contracted = false;
+  [[nodiscard]] double total() const { return direct + overhead + transaction; }
+};
+
+const Organisation& organisation_of(const Scenario& scenario, const Setting& s) {
+  for (const Organisation& o : scenario.organisations) {
+    if (o.name == s.organisation) return o;
+  }
+  static const Organisation none{};
+  return none;  // the loader gives every setting an organisation; kept total for safety
+}
+
+double staff_cost_per_year(const Scenario& scenario, const Setting& s) {
+  if (!s.workforce || s.workforce->staff_group.empty()) return 0.0;
+  for (const StaffGroup& g : scenario.staff_groups) {
+    if (g.name == s.workforce->staff_group) return s.workforce->wte * g.cost_per_wte_year;
+  }
+  return 0.0;
+}
+
+std::int32_t step_index(const sim::NetworkSpec& spec, const std::string& name) {
+  for (std::size_t i = 0; i < spec.steps.size(); ++i) {
+    if (spec.steps[i].name == name) return static_cast<std::int32_t>(i);
+  }
+  return -1;
+}
+
+}  // namespace
+
+bool has_economics(const Scenario& scenario) {
+  if (!scenario.model.empty() || !scenario.staff_groups.empty()) return true;
+  for (const Setting& s : scenario.settings) {
+    if (s.cost.per_occupied_day > 0.0 || s.cost.per_place_day > 0.0) return true;
+  }
+  for (const Cohort& c : scenario.cohorts) {
+    const Reforms& r = c.reforms;
+    if (r.admission_avoidance || r.early_supported_discharge || r.discharge_to_assess) return true;
+  }
+  return false;
+}
+
+std::vector<MetricValue> collect_economics(const sim::NetworkResult& r,
+                                           const sim::NetworkSpec& spec, const Scenario& scenario) {
+  std::vector<MetricValue> m;
+  if (!has_economics(scenario)) return m;
+  const auto add = [&m](const std::string& scope, const char* name, const char* unit,
+                        double value) {
+    m.push_back(MetricValue{scope, name, unit, value});
+  };
+  const double period = r.end - r.start;
+  const double per_year = ratio(kDaysPerYear, period);
+  const std::size_t n = scenario.settings.size();
+
+  // Service lines.
+  std::vector<LineCost> lines(n);
+  double cross_organisation_moves = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const Setting& s = scenario.settings[i];
+    const sim::StationResult& st = r.stations[i];
+    const Organisation& org = organisation_of(scenario, s);
+    LineCost& line = lines[i];
+    const double occupied_days = st.occupancy.mean() * period;
+    line.direct = s.cost.per_occupied_day * occupied_days +
+                  s.cost.per_place_day * st.capacity_area +
+                  staff_cost_per_year(scenario, s) * period / kDaysPerYear;
+    line.overhead = s.cost.includes_overheads ? 0.0 : org.overhead_share * line.direct;
+    // The recurring transaction cost is that of contracting for the community services the
+    // organisation took on, so it falls on those lines only.
+    line.transaction =
+        is_community_service(s.service) ? org.annual_transaction_share * line.direct : 0.0;
+    // A handover costs the receiving organisation (referral triage, acceptance, records).
+    double moves_in = 0.0;
+    for (std::size_t j = 0; j < n; ++j) {
+      if (j != i && scenario.settings[j].organisation != s.organisation) {
+        moves_in += static_cast<double>(r.stations[j].moves_to[i]);
+      }
+    }
+    cross_organisation_moves += moves_in;
+    if (scenario.interfaces) {
+      line.transaction += scenario.interfaces->cost_per_cross_organisation_transfer * moves_in;
+    }
+    line.wte = s.workforce ? s.workforce->wte : 0.0;
+    if (s.kind == SettingKind::Caseload && !st.unlimited) {
+      line.spare_slot_days = st.capacity_area - occupied_days;
+    }
+    if (scenario.contract_overhead_allowance && is_community_service(s.service)) {
+      line.contracted = true;
+      line.income = line.direct * (1.0 + *scenario.contract_overhead_allowance);
+    }
+
+    const double contacts = s.workforce && s.workforce->contacts_per_patient_per_week > 0.0
+                                ? occupied_days / 7.0 * s.workforce->contacts_per_patient_per_week
+                                : 0.0;
+    add(s.name, "cost_per_year", "GBP/year", line.total() * per_year);
+    add(s.name, "cost_per_episode", "GBP",
+        ratio(line.total(), static_cast<double>(st.stay.count())));
+    add(s.name, "cost_per_contact", "GBP", ratio(line.total(), contacts));
+    if (s.kind == SettingKind::Caseload) {
+      add(s.name, "spare_slot_days_per_year", "slot-days/year", line.spare_slot_days * per_year);
+    }
+    if (line.contracted) {
+      add(s.name, "income_per_year", "GBP/year", line.income * per_year);
+      add(s.name, "surplus_per_year", "GBP/year", (line.income - line.total()) * per_year);
+    }
+  }
+
+  // Organisations.
+  double area_cost = 0.0;
+  for (const Organisation& o : scenario.organisations) {
+    LineCost sum;
+    for (std::size_t i = 0; i < n; ++i) {
+      if (scenario.settings[i].organisation != o.name) continue;
+      sum.direct += lines[i].direct;
+      sum.overhead += lines[i].overhead;
+      sum.transaction += lines[i].transaction;
+      sum.wte += lines[i].wte;
+      sum.spare_slot_days += lines[i].spare_slot_days;
+      if (lines[i].contracted) {
+        sum.contracted = true;
+        sum.income += lines[i].income;
+      }
+    }
+    area_cost += sum.total();
+    add(o.name, "cost_per_year", "GBP/year", sum.total() * per_year);
+    add(o.name, "direct_cost_per_year", "GBP/year", sum.direct * per_year);
+    add(o.name, "overhead_per_year", "GBP/year", sum.overhead * per_year);
+    add(o.name, "transaction_cost_per_year", "GBP/year", sum.transaction * per_year);
+    add(o.name, "wte", "WTE", sum.wte);
+    add(o.name, "spare_slot_days_per_year", "slot-days/year", sum.spare_slot_days * per_year);
+    if (sum.contracted) {
+      // Income and cost of its contracted (community) service lines only.
+      double contracted_cost = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        if (scenario.settings[i].organisation == o.name && lines[i].contracted) {
+          contracted_cost += lines[i].total();
+        }
+      }
+      add(o.name, "income_per_year", "GBP/year", sum.income * per_year);
+      add(o.name, "surplus_per_year", "GBP/year", (sum.income - contracted_cost) * per_year);
+      add(o.name, "viable", "fraction", sum.income >= contracted_cost ? 1.0 : 0.0);
+    }
+  }
+
+  // The area: delays by cause, acute use, the levers.
+  double interface_days = 0.0;
+  double internal_days = 0.0;
+  double capacity_days = 0.0;
+  double acute_bed_days = 0.0;
+  double acute_admissions = 0.0;
+  double acute_delayed_days = 0.0;
+  for (std::size_t i = 0; i < n; ++i) {
+    const sim::StationResult& st = r.stations[i];
+    capacity_days += st.blocked_by_capacity_days;
+    for (std::size_t j = 0; j < n; ++j) {
+      const bool across = scenario.settings[i].organisation != scenario.settings[j].organisation;
+      (across ? interface_days : internal_days) += st.delay_days_for[j];
+    }
+    if (scenario.settings[i].service == "acute_beds") {
+      acute_bed_days += st.occupancy.mean() * period;
+      acute_admissions += static_cast<double>(st.wait.count());
+      acute_delayed_days += st.blocked_by_delay_days + st.blocked_by_capacity_days;
+    }
+  }
+  double avoided = 0.0;
+  double early_exits = 0.0;
+  double early_days = 0.0;
+  double assessed = 0.0;
+  for (const Cohort& c : scenario.cohorts) {
+    const auto starts_at = [&](const std::string& step) {
+      const std::int32_t k = step_index(spec, c.name + "." + step);
+      return k < 0 ? 0.0 : static_cast<double>(r.steps[static_cast<std::size_t>(k)].starts);
+    };
+    if (c.reforms.admission_avoidance && c.reforms.admission_avoidance->use) {
+      avoided += starts_at(c.reforms.admission_avoidance->to);
+    }
+    if (c.reforms.early_supported_discharge && c.reforms.early_supported_discharge->use) {
+      const std::int32_t k =
+          step_index(spec, c.name + "." + c.reforms.early_supported_discharge->at);
+      if (k >= 0) {
+        early_exits += static_cast<double>(r.steps[static_cast<std::size_t>(k)].early_exits);
+        early_days += r.steps[static_cast<std::size_t>(k)].early_days;
+      }
+    }
+    if (c.reforms.discharge_to_assess && c.reforms.discharge_to_assess->use) {
+      for (const std::string& d : c.reforms.discharge_to_assess->destinations) {
+        assessed += starts_at(d2a_step_name(d));
+      }
+    }
+  }
+  add("area", "cost_per_year", "GBP/year", area_cost * per_year);
+  add("area", "delayed_days_handoff_per_year", "days/year",
+      (interface_days + internal_days) * per_year);
+  add("area", "delayed_days_interface_per_year", "days/year", interface_days * per_year);
+  add("area", "delayed_days_internal_per_year", "days/year", internal_days * per_year);
+  add("area", "delayed_days_capacity_per_year", "days/year", capacity_days * per_year);
+  add("area", "acute_bed_days_per_year", "days/year", acute_bed_days * per_year);
+  add("area", "acute_admissions_per_year", "patients/year", acute_admissions * per_year);
+  add("area", "acute_delayed_days_per_year", "days/year", acute_delayed_days * per_year);
+  add("area", "admissions_avoided_per_year", "patients/year", avoided * per_year);
+  add("area", "early_discharges_per_year", "patients/year", early_exits * per_year);
+  add("area", "early_discharge_days_per_year", "days/year", early_days * per_year);
+  add("area", "assessed_at_home_per_year", "patients/year", assessed * per_year);
+  add("area", "cross_organisation_transfers_per_year", "patients/year",
+      cross_organisation_moves * per_year);
+  return m;
+}
+
+}  // namespace tcsim::models

@@ -1,0 +1,26 @@
+#pragma once
+// What a replication costs and what the organisations and reform levers did: cost per setting
+// (service line), per organisation and for the area, in £ a year at 2009/10 prices; WTE and
+// spare caseload capacity; delayed transfer days by cause; admissions avoided and early
+// discharges. Names and units are in docs/metrics.md.
+
+#include <vector>
+
+#include "models/run/metrics.hpp"
+#include "models/scenario/scenario.hpp"
+#include "sim/network_result.hpp"
+#include "sim/network_spec.hpp"
+
+namespace tcsim::models {
+
+/// True if the scenario says anything about money, integration models or reform levers;
+/// otherwise (e.g. a queueing benchmark) there is nothing to report.
+[[nodiscard]] bool has_economics(const Scenario& scenario);
+
+/// `spec` must be build_network(scenario): its stations are the scenario's settings in order.
+/// Empty unless has_economics(scenario).
+[[nodiscard]] std::vector<MetricValue> collect_economics(const sim::NetworkResult& result,
+                                                         const sim::NetworkSpec& spec,
+                                                         const Scenario& scenario);
+
+}  // namespace tcsim::models

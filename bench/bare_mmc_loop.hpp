@@ -11,7 +11,7 @@
 
 #include <cstdint>
 
-#include "sim/random.hpp"
+#include "tcsim/sim/random.hpp"
 
 namespace tcsim::bench {
 

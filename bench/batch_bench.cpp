@@ -12,8 +12,8 @@
 #include <benchmark/benchmark.h>
 #include <unistd.h>
 
-#include "models/experiments/batch_run.hpp"
-#include "models/experiments/experiment.hpp"
+#include "tcsim/models/experiments/batch_run.hpp"
+#include "tcsim/models/experiments/experiment.hpp"
 
 namespace {
 

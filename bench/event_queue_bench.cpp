@@ -14,9 +14,9 @@
 #include <benchmark/benchmark.h>
 #include <boost/random/exponential_distribution.hpp>
 
-#include "sim/event.hpp"
-#include "sim/event_queue.hpp"
-#include "sim/random.hpp"
+#include "tcsim/sim/event.hpp"
+#include "tcsim/sim/event_queue.hpp"
+#include "tcsim/sim/random.hpp"
 
 namespace {
 

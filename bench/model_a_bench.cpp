@@ -21,9 +21,9 @@
 #include <benchmark/benchmark.h>
 
 #include "bare_mmc_loop.hpp"
-#include "sim/network_result.hpp"
-#include "sim/network_simulation.hpp"
-#include "sim/network_spec.hpp"
+#include "tcsim/sim/network_result.hpp"
+#include "tcsim/sim/network_simulation.hpp"
+#include "tcsim/sim/network_spec.hpp"
 
 namespace {
 

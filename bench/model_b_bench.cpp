@@ -11,9 +11,9 @@
 
 #include <benchmark/benchmark.h>
 
-#include "models/network/network_builder.hpp"
-#include "models/config/scenario_loader.hpp"
-#include "sim/network_simulation.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/sim/network_simulation.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "cli/batch_commands.hpp"
+#include "batch_commands.hpp"
 
 #include <sys/wait.h>
 #include <unistd.h>
@@ -14,15 +14,15 @@
 
 #include <fmt/format.h>
 
-#include "models/experiments/batch_run.hpp"
-#include "cli/cli_support.hpp"
-#include "cli/stop_signals.hpp"
-#include "models/experiments/experiment.hpp"
-#include "models/results/file_output.hpp"
-#include "models/results/results_file.hpp"
-#include "models/results/results_journal.hpp"
-#include "models/results/results_merge.hpp"
-#include "models/report/results_report.hpp"
+#include "tcsim/models/experiments/batch_run.hpp"
+#include "cli_support.hpp"
+#include "stop_signals.hpp"
+#include "tcsim/models/experiments/experiment.hpp"
+#include "tcsim/models/results/file_output.hpp"
+#include "tcsim/models/results/results_file.hpp"
+#include "tcsim/models/results/results_journal.hpp"
+#include "tcsim/models/results/results_merge.hpp"
+#include "tcsim/models/report/results_report.hpp"
 
 namespace tcsim::cli {
 namespace {

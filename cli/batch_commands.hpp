@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "models/experiments/batch_run.hpp"
-#include "models/scenario/scenario.hpp"
-#include "models/run/scenario_run.hpp"
+#include "tcsim/models/experiments/batch_run.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
 
 namespace tcsim::cli {
 

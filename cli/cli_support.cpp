@@ -1,4 +1,4 @@
-#include "cli/cli_support.hpp"
+#include "cli_support.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -7,8 +7,8 @@
 
 #include <fmt/format.h>
 
-#include "models/scenario/config_error.hpp"
-#include "sim/network_simulation.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/sim/network_simulation.hpp"
 #include "tcsim_git_commit.hpp"  // generated at build time: TCSIM_BUILD_IDENTITY
 
 namespace tcsim::cli {

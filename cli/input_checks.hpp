@@ -10,7 +10,7 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 
-#include "models/config/input_file.hpp"
+#include "tcsim/models/config/input_file.hpp"
 
 namespace tcsim::cli {
 

@@ -1,4 +1,4 @@
-#include "cli/mpi_batch.hpp"
+#include "mpi_batch.hpp"
 
 #include <mpi.h>
 
@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "models/experiments/batch_run.hpp"
-#include "cli/cli_support.hpp"
-#include "models/experiments/experiment.hpp"
-#include "models/results/results_journal.hpp"
+#include "tcsim/models/experiments/batch_run.hpp"
+#include "cli_support.hpp"
+#include "tcsim/models/experiments/experiment.hpp"
+#include "tcsim/models/results/results_journal.hpp"
 
 namespace tcsim::cli {
 namespace {

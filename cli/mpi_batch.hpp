@@ -6,7 +6,7 @@
 // nothing. Results are the same as a single-process run: a task's random numbers depend only on
 // (seed, replication, purpose), never on which rank ran it.
 
-#include "cli/batch_commands.hpp"
+#include "batch_commands.hpp"
 
 namespace tcsim::cli {
 

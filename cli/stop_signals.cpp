@@ -1,4 +1,4 @@
-#include "cli/stop_signals.hpp"
+#include "stop_signals.hpp"
 
 #include <csignal>
 

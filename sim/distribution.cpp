@@ -1,4 +1,4 @@
-#include "sim/distribution.hpp"
+#include "tcsim/sim/distribution.hpp"
 
 #include <algorithm>
 #include <cmath>

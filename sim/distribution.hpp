@@ -13,7 +13,7 @@
 #include <boost/random/uniform_real_distribution.hpp>
 #include <boost/random/weibull_distribution.hpp>
 
-#include "sim/random.hpp"
+#include "tcsim/sim/random.hpp"
 
 namespace tcsim::sim {
 

@@ -4,7 +4,7 @@
 #include <bit>
 #include <cstdint>
 
-#include "sim/time.hpp"
+#include "tcsim/sim/time.hpp"
 
 namespace tcsim::sim {
 

@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/event.hpp"
+#include "tcsim/sim/event.hpp"
 
 namespace tcsim::sim {
 

@@ -1,4 +1,4 @@
-#include "sim/network_result.hpp"
+#include "tcsim/sim/network_result.hpp"
 
 #include <cmath>
 

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/statistics.hpp"
-#include "sim/time.hpp"
+#include "tcsim/sim/statistics.hpp"
+#include "tcsim/sim/time.hpp"
 
 namespace tcsim::sim {
 

@@ -1,4 +1,4 @@
-#include "sim/network_simulation.hpp"
+#include "tcsim/sim/network_simulation.hpp"
 
 #include <algorithm>
 #include <cassert>

@@ -16,12 +16,12 @@
 #include <string>
 #include <vector>
 
-#include "sim/entity_pool.hpp"
-#include "sim/event_queue.hpp"
-#include "sim/network_result.hpp"
-#include "sim/network_spec.hpp"
-#include "sim/observer.hpp"
-#include "sim/random.hpp"
+#include "tcsim/sim/entity_pool.hpp"
+#include "tcsim/sim/event_queue.hpp"
+#include "tcsim/sim/network_result.hpp"
+#include "tcsim/sim/network_spec.hpp"
+#include "tcsim/sim/observer.hpp"
+#include "tcsim/sim/random.hpp"
 
 namespace tcsim::sim {
 

@@ -1,4 +1,4 @@
-#include "sim/network_spec.hpp"
+#include "tcsim/sim/network_spec.hpp"
 
 #include <cmath>
 #include <stdexcept>

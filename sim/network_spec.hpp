@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/distribution.hpp"
-#include "sim/rate_profile.hpp"
-#include "sim/time.hpp"
-#include "sim/waiting_line.hpp"
+#include "tcsim/sim/distribution.hpp"
+#include "tcsim/sim/rate_profile.hpp"
+#include "tcsim/sim/time.hpp"
+#include "tcsim/sim/waiting_line.hpp"
 
 namespace tcsim::sim {
 

@@ -6,8 +6,8 @@
 
 #include <cstdint>
 
-#include "sim/entity_pool.hpp"
-#include "sim/time.hpp"
+#include "tcsim/sim/entity_pool.hpp"
+#include "tcsim/sim/time.hpp"
 
 namespace tcsim::sim {
 

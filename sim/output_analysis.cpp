@@ -1,4 +1,4 @@
-#include "sim/output_analysis.hpp"
+#include "tcsim/sim/output_analysis.hpp"
 
 #include <cmath>
 #include <limits>

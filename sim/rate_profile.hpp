@@ -9,7 +9,7 @@
 #include <cmath>
 #include <cstddef>
 
-#include "sim/time.hpp"
+#include "tcsim/sim/time.hpp"
 
 namespace tcsim::sim {
 

@@ -1,4 +1,4 @@
-#include "sim/statistics.hpp"
+#include "tcsim/sim/statistics.hpp"
 
 #include <cmath>
 

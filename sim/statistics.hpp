@@ -11,7 +11,7 @@
 #include <limits>
 #include <vector>
 
-#include "sim/time.hpp"
+#include "tcsim/sim/time.hpp"
 
 namespace tcsim::sim {
 

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/entity_pool.hpp"
-#include "sim/ring_buffer.hpp"
+#include "tcsim/sim/entity_pool.hpp"
+#include "tcsim/sim/ring_buffer.hpp"
 
 namespace tcsim::sim {
 

@@ -12,7 +12,7 @@ if(_count EQUAL 0)
 endif()
 
 # Any spelling the preprocessor accepts: spaces around '#', quotes or angle brackets.
-set(_pattern "^[ \t]*#[ \t]*include[ \t]*[\"<]models/")
+set(_pattern "^[ \t]*#[ \t]*include[ \t]*[\"<](tcsim/)?models/")
 set(_offences "")
 foreach(_file IN LISTS _files)
   file(STRINGS "${_file}" _hits REGEX "${_pattern}")

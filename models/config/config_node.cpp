@@ -1,4 +1,4 @@
-#include "models/config/config_node.hpp"
+#include "tcsim/models/config/config_node.hpp"
 
 #include <algorithm>
 #include <cmath>

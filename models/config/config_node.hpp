@@ -15,9 +15,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "models/scenario/config_error.hpp"
-#include "models/config/input_digest.hpp"
-#include "models/config/input_file.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/models/config/input_digest.hpp"
+#include "tcsim/models/config/input_file.hpp"
 
 namespace tcsim::models {
 

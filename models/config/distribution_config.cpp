@@ -1,4 +1,4 @@
-#include "models/config/distribution_config.hpp"
+#include "tcsim/models/config/distribution_config.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -11,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "models/config/input_file.hpp"
+#include "tcsim/models/config/input_file.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -1,8 +1,8 @@
 #pragma once
 // Duration distributions in YAML: `{distribution: NAME, ...parameters}`.
 
-#include "models/config/config_node.hpp"
-#include "sim/distribution.hpp"
+#include "tcsim/models/config/config_node.hpp"
+#include "tcsim/sim/distribution.hpp"
 
 namespace tcsim::models {
 

@@ -1,11 +1,11 @@
-#include "models/config/economics_config.hpp"
+#include "tcsim/models/config/economics_config.hpp"
 
 #include <algorithm>
 #include <cstdio>
 
 #include <fmt/format.h>
 
-#include "models/scenario/organisation_vocabulary.hpp"
+#include "tcsim/models/scenario/organisation_vocabulary.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "models/config/config_node.hpp"
-#include "models/scenario/scenario.hpp"
+#include "tcsim/models/config/config_node.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
 
 namespace tcsim::models {
 

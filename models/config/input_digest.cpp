@@ -1,4 +1,4 @@
-#include "models/config/input_digest.hpp"
+#include "tcsim/models/config/input_digest.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "models/config/input_file.hpp"
+#include "tcsim/models/config/input_file.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

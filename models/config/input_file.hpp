@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "models/scenario/config_error.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
 
 namespace tcsim::models {
 

@@ -1,11 +1,11 @@
-#include "models/config/reform_config.hpp"
+#include "tcsim/models/config/reform_config.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "models/config/distribution_config.hpp"
-#include "models/network/network_builder.hpp"
+#include "tcsim/models/config/distribution_config.hpp"
+#include "tcsim/models/network/network_builder.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "models/config/config_node.hpp"
-#include "models/scenario/scenario.hpp"
+#include "tcsim/models/config/config_node.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
 
 namespace tcsim::models {
 

@@ -1,4 +1,4 @@
-#include "models/config/scenario_loader.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -9,11 +9,11 @@
 
 #include <fmt/format.h>
 
-#include "models/config/config_node.hpp"
-#include "models/config/distribution_config.hpp"
-#include "models/config/economics_config.hpp"
-#include "models/config/reform_config.hpp"
-#include "models/scenario/service_vocabulary.hpp"
+#include "tcsim/models/config/config_node.hpp"
+#include "tcsim/models/config/distribution_config.hpp"
+#include "tcsim/models/config/economics_config.hpp"
+#include "tcsim/models/config/reform_config.hpp"
+#include "tcsim/models/scenario/service_vocabulary.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "models/config/input_file.hpp"
-#include "models/scenario/scenario.hpp"
+#include "tcsim/models/config/input_file.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
 
 namespace tcsim::models {
 

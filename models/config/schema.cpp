@@ -1,4 +1,4 @@
-#include "models/config/schema.hpp"
+#include "tcsim/models/config/schema.hpp"
 
 namespace tcsim::models {
 

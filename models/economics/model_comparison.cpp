@@ -1,11 +1,11 @@
-#include "models/economics/model_comparison.hpp"
+#include "tcsim/models/economics/model_comparison.hpp"
 
 #include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "sim/output_analysis.hpp"
+#include "tcsim/sim/output_analysis.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -7,10 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "models/policy/integration_model.hpp"
-#include "models/scenario/scenario.hpp"
-#include "models/run/scenario_run.hpp"
-#include "sim/output_analysis.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/sim/output_analysis.hpp"
 
 namespace tcsim::models {
 

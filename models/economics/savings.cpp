@@ -1,4 +1,4 @@
-#include "models/economics/savings.hpp"
+#include "tcsim/models/economics/savings.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -10,10 +10,10 @@
 
 #include <fmt/format.h>
 
-#include "models/config/economics_config.hpp"
-#include "models/scenario/organisation_vocabulary.hpp"
-#include "models/run/scenario_run.hpp"
-#include "models/network/stability.hpp"
+#include "tcsim/models/config/economics_config.hpp"
+#include "tcsim/models/scenario/organisation_vocabulary.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/models/network/stability.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -19,10 +19,10 @@
 #include <string>
 #include <vector>
 
-#include "models/policy/integration_model.hpp"
-#include "models/policy/national_config.hpp"
-#include "models/run/scenario_run.hpp"
-#include "sim/output_analysis.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
+#include "tcsim/models/policy/national_config.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/sim/output_analysis.hpp"
 
 namespace tcsim::models {
 

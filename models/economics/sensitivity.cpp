@@ -1,4 +1,4 @@
-#include "models/economics/sensitivity.hpp"
+#include "tcsim/models/economics/sensitivity.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -8,8 +8,8 @@
 #include <fmt/format.h>
 #include <boost/random/uniform_01.hpp>
 
-#include "sim/output_analysis.hpp"
-#include "sim/random.hpp"
+#include "tcsim/sim/output_analysis.hpp"
+#include "tcsim/sim/random.hpp"
 
 namespace tcsim::models {
 namespace {

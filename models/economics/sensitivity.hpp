@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "models/economics/savings.hpp"
+#include "tcsim/models/economics/savings.hpp"
 
 namespace tcsim::models {
 

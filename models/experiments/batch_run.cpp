@@ -1,4 +1,4 @@
-#include "models/experiments/batch_run.hpp"
+#include "tcsim/models/experiments/batch_run.hpp"
 
 #include <unistd.h>
 
@@ -16,16 +16,16 @@
 
 #include <fmt/format.h>
 
-#include "models/run/costing.hpp"
-#include "models/run/daily_series.hpp"
-#include "models/config/input_digest.hpp"
-#include "models/run/metrics.hpp"
-#include "models/network/network_builder.hpp"
-#include "models/results/results_file.hpp"
-#include "models/results/results_journal.hpp"
-#include "models/network/stability.hpp"
-#include "sim/network_simulation.hpp"
-#include "sim/replication_runner.hpp"
+#include "tcsim/models/run/costing.hpp"
+#include "tcsim/models/run/daily_series.hpp"
+#include "tcsim/models/config/input_digest.hpp"
+#include "tcsim/models/run/metrics.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/results/results_file.hpp"
+#include "tcsim/models/results/results_journal.hpp"
+#include "tcsim/models/network/stability.hpp"
+#include "tcsim/sim/network_simulation.hpp"
+#include "tcsim/sim/replication_runner.hpp"
 
 namespace tcsim::models {
 namespace {

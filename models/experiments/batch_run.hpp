@@ -15,9 +15,9 @@
 #include <utility>
 #include <vector>
 
-#include "models/experiments/experiment.hpp"
-#include "models/policy/integration_model.hpp"
-#include "models/results/task_result.hpp"
+#include "tcsim/models/experiments/experiment.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
+#include "tcsim/models/results/task_result.hpp"
 
 namespace tcsim::models {
 

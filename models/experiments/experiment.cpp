@@ -1,4 +1,4 @@
-#include "models/experiments/experiment.hpp"
+#include "tcsim/models/experiments/experiment.hpp"
 
 #include <fnmatch.h>
 
@@ -9,17 +9,17 @@
 #include <fmt/format.h>
 #include <boost/random/uniform_01.hpp>
 
-#include "models/config/config_node.hpp"
-#include "models/run/costing.hpp"
-#include "models/config/distribution_config.hpp"
-#include "models/config/input_file.hpp"
-#include "models/run/metrics.hpp"
-#include "models/network/network_builder.hpp"
-#include "models/economics/savings.hpp"
-#include "models/config/scenario_loader.hpp"
-#include "models/economics/sensitivity.hpp"
-#include "sim/network_simulation.hpp"
-#include "sim/random.hpp"
+#include "tcsim/models/config/config_node.hpp"
+#include "tcsim/models/run/costing.hpp"
+#include "tcsim/models/config/distribution_config.hpp"
+#include "tcsim/models/config/input_file.hpp"
+#include "tcsim/models/run/metrics.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/economics/savings.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/economics/sensitivity.hpp"
+#include "tcsim/sim/network_simulation.hpp"
+#include "tcsim/sim/random.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "models/config/input_file.hpp"
-#include "models/policy/integration_model.hpp"
-#include "models/scenario/scenario.hpp"
-#include "sim/distribution.hpp"
+#include "tcsim/models/config/input_file.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
+#include "tcsim/sim/distribution.hpp"
 
 namespace tcsim::models {
 

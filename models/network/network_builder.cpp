@@ -1,4 +1,4 @@
-#include "models/network/network_builder.hpp"
+#include "tcsim/models/network/network_builder.hpp"
 
 #include <algorithm>
 #include <map>

@@ -13,8 +13,8 @@
 
 #include <string>
 
-#include "models/scenario/scenario.hpp"
-#include "sim/network_spec.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
+#include "tcsim/sim/network_spec.hpp"
 
 namespace tcsim::models {
 

@@ -1,4 +1,4 @@
-#include "models/network/stability.hpp"
+#include "tcsim/models/network/stability.hpp"
 
 #include <cmath>
 #include <limits>
@@ -7,9 +7,9 @@
 #include <fmt/format.h>
 #include <Eigen/Dense>
 
-#include "models/scenario/config_error.hpp"
-#include "models/network/network_builder.hpp"
-#include "sim/rate_profile.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/sim/rate_profile.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "models/scenario/scenario.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
 
 namespace tcsim::models {
 

@@ -1,14 +1,14 @@
-#include "models/policy/integration_model.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
 
 #include <algorithm>
 
 #include <fmt/format.h>
 
-#include "models/config/config_node.hpp"
-#include "models/config/distribution_config.hpp"
-#include "models/config/economics_config.hpp"
-#include "models/config/input_file.hpp"
-#include "models/scenario/service_vocabulary.hpp"
+#include "tcsim/models/config/config_node.hpp"
+#include "tcsim/models/config/distribution_config.hpp"
+#include "tcsim/models/config/economics_config.hpp"
+#include "tcsim/models/config/input_file.hpp"
+#include "tcsim/models/scenario/service_vocabulary.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -11,8 +11,8 @@
 #include <utility>
 #include <vector>
 
-#include "models/scenario/config_error.hpp"
-#include "models/scenario/scenario.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
 
 namespace tcsim::models {
 

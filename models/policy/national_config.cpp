@@ -1,13 +1,13 @@
-#include "models/policy/national_config.hpp"
+#include "tcsim/models/policy/national_config.hpp"
 
 #include <cmath>
 
 #include <fmt/format.h>
 
-#include "models/config/config_node.hpp"
-#include "models/config/distribution_config.hpp"
-#include "models/config/economics_config.hpp"
-#include "models/config/input_file.hpp"
+#include "tcsim/models/config/config_node.hpp"
+#include "tcsim/models/config/distribution_config.hpp"
+#include "tcsim/models/config/economics_config.hpp"
+#include "tcsim/models/config/input_file.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -8,11 +8,11 @@
 #include <string>
 #include <vector>
 
-#include "models/config/input_digest.hpp"
-#include "models/config/input_file.hpp"
-#include "models/scenario/scenario.hpp"
-#include "models/config/scenario_loader.hpp"
-#include "sim/distribution.hpp"
+#include "tcsim/models/config/input_digest.hpp"
+#include "tcsim/models/config/input_file.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/sim/distribution.hpp"
 
 namespace tcsim::models {
 

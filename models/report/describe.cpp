@@ -1,4 +1,4 @@
-#include "models/report/describe.hpp"
+#include "tcsim/models/report/describe.hpp"
 
 #include <chrono>
 #include <cmath>

@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "models/scenario/scenario.hpp"
-#include "models/network/stability.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
+#include "tcsim/models/network/stability.hpp"
 
 namespace tcsim::models {
 

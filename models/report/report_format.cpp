@@ -1,4 +1,4 @@
-#include "models/report/report_format.hpp"
+#include "tcsim/models/report/report_format.hpp"
 
 #include <cmath>
 

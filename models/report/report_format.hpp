@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "models/run/scenario_run.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
 
 namespace tcsim::models {
 

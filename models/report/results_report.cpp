@@ -1,4 +1,4 @@
-#include "models/report/results_report.hpp"
+#include "tcsim/models/report/results_report.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <Eigen/Dense>
 
-#include "models/config/scenario_loader.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -10,8 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "models/results/results_file.hpp"
-#include "sim/output_analysis.hpp"
+#include "tcsim/models/results/results_file.hpp"
+#include "tcsim/sim/output_analysis.hpp"
 
 namespace tcsim::models {
 

@@ -1,4 +1,4 @@
-#include "models/results/file_output.hpp"
+#include "tcsim/models/results/file_output.hpp"
 
 #include <cerrno>
 #include <cstdio>

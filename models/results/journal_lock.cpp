@@ -1,4 +1,4 @@
-#include "models/results/journal_lock.hpp"
+#include "tcsim/models/results/journal_lock.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "models/results/journal_error.hpp"
+#include "tcsim/models/results/journal_error.hpp"
 
 namespace tcsim::models {
 

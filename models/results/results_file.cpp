@@ -1,4 +1,4 @@
-#include "models/results/results_file.hpp"
+#include "tcsim/models/results/results_file.hpp"
 
 #include <fcntl.h>
 #include <hdf5.h>

@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "models/results/task_result.hpp"
+#include "tcsim/models/results/task_result.hpp"
 
 namespace tcsim::models {
 

@@ -1,4 +1,4 @@
-#include "models/results/results_journal.hpp"
+#include "tcsim/models/results/results_journal.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -10,7 +10,7 @@
 
 #include <fmt/format.h>
 
-#include "models/results/journal_lock.hpp"
+#include "tcsim/models/results/journal_lock.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -21,9 +21,9 @@
 #include <tuple>
 #include <vector>
 
-#include "models/results/journal_error.hpp"
-#include "models/results/journal_lock.hpp"
-#include "models/results/task_result.hpp"
+#include "tcsim/models/results/journal_error.hpp"
+#include "tcsim/models/results/journal_lock.hpp"
+#include "tcsim/models/results/task_result.hpp"
 
 namespace tcsim::models {
 

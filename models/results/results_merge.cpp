@@ -1,4 +1,4 @@
-#include "models/results/results_merge.hpp"
+#include "tcsim/models/results/results_merge.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "models/config/input_digest.hpp"
+#include "tcsim/models/config/input_digest.hpp"
 
 namespace tcsim::models {
 namespace {

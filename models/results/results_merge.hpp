@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "models/results/results_file.hpp"
+#include "tcsim/models/results/results_file.hpp"
 
 namespace tcsim::models {
 

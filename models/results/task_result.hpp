@@ -5,7 +5,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "models/run/metrics.hpp"
+#include "tcsim/models/run/metrics.hpp"
 
 namespace tcsim::models {
 

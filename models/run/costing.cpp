@@ -1,11 +1,11 @@
-#include "models/run/costing.hpp"
+#include "tcsim/models/run/costing.hpp"
 
 #include <cmath>
 #include <limits>
 #include <string>
 
-#include "models/network/network_builder.hpp"
-#include "models/scenario/organisation_vocabulary.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/scenario/organisation_vocabulary.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -6,10 +6,10 @@
 
 #include <vector>
 
-#include "models/run/metrics.hpp"
-#include "models/scenario/scenario.hpp"
-#include "sim/network_result.hpp"
-#include "sim/network_spec.hpp"
+#include "tcsim/models/run/metrics.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
+#include "tcsim/sim/network_result.hpp"
+#include "tcsim/sim/network_spec.hpp"
 
 namespace tcsim::models {
 

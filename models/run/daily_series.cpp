@@ -1,4 +1,4 @@
-#include "models/run/daily_series.hpp"
+#include "tcsim/models/run/daily_series.hpp"
 
 #include <algorithm>
 #include <cmath>

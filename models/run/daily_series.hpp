@@ -7,8 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-#include "sim/network_spec.hpp"
-#include "sim/observer.hpp"
+#include "tcsim/sim/network_spec.hpp"
+#include "tcsim/sim/observer.hpp"
 
 namespace tcsim::models {
 

@@ -1,4 +1,4 @@
-#include "models/run/metrics.hpp"
+#include "tcsim/models/run/metrics.hpp"
 
 #include <cmath>
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "sim/network_result.hpp"
-#include "sim/network_spec.hpp"
+#include "tcsim/sim/network_result.hpp"
+#include "tcsim/sim/network_spec.hpp"
 
 namespace tcsim::models {
 

@@ -1,13 +1,13 @@
-#include "models/run/scenario_run.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
 
 #include <chrono>
 
-#include "models/run/costing.hpp"
-#include "models/run/daily_series.hpp"
-#include "models/run/metrics.hpp"
-#include "models/network/network_builder.hpp"
-#include "sim/network_simulation.hpp"
-#include "sim/replication_runner.hpp"
+#include "tcsim/models/run/costing.hpp"
+#include "tcsim/models/run/daily_series.hpp"
+#include "tcsim/models/run/metrics.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/sim/network_simulation.hpp"
+#include "tcsim/sim/replication_runner.hpp"
 
 namespace tcsim::models {
 namespace {

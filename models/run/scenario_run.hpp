@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "models/scenario/scenario.hpp"
-#include "sim/observer.hpp"
-#include "sim/output_analysis.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
+#include "tcsim/sim/observer.hpp"
+#include "tcsim/sim/output_analysis.hpp"
 
 namespace tcsim::models {
 

@@ -1,4 +1,4 @@
-#include "models/run/trace_writer.hpp"
+#include "tcsim/models/run/trace_writer.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "models/results/file_output.hpp"
+#include "tcsim/models/results/file_output.hpp"
 
 namespace tcsim::models {
 

@@ -1,4 +1,4 @@
-#include "models/scenario/config_error.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
 
 #include <fmt/format.h>
 

@@ -10,10 +10,10 @@
 #include <utility>
 #include <vector>
 
-#include "models/config/input_digest.hpp"
-#include "models/scenario/workforce.hpp"
-#include "sim/distribution.hpp"
-#include "sim/network_spec.hpp"
+#include "tcsim/models/config/input_digest.hpp"
+#include "tcsim/models/scenario/workforce.hpp"
+#include "tcsim/sim/distribution.hpp"
+#include "tcsim/sim/network_spec.hpp"
 
 namespace tcsim::models {
 

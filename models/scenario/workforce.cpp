@@ -1,4 +1,4 @@
-#include "models/scenario/workforce.hpp"
+#include "tcsim/models/scenario/workforce.hpp"
 
 #include <algorithm>
 #include <cmath>

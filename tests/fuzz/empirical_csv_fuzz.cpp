@@ -10,10 +10,10 @@
 #include <cstdint>
 #include <string>
 
-#include "models/scenario/config_error.hpp"
-#include "models/config/scenario_loader.hpp"
-#include "sim/random.hpp"
-#include "tests/fuzz/fuzz_support.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/sim/random.hpp"
+#include "fuzz_support.hpp"
 
 namespace {
 

@@ -11,9 +11,9 @@
 #include <cstdint>
 #include <string>
 
-#include "models/scenario/config_error.hpp"
-#include "models/experiments/experiment.hpp"
-#include "tests/fuzz/fuzz_support.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/models/experiments/experiment.hpp"
+#include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const auto& workspace = tcsim::fuzz::Workspace::get();

@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <string>
 
-#include "models/scenario/config_error.hpp"
-#include "models/policy/integration_model.hpp"
-#include "tests/fuzz/fuzz_support.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
+#include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string path = tcsim::fuzz::Workspace::get().write("configs/fuzz.yaml", data, size);

@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "models/results/results_journal.hpp"
-#include "tests/fuzz/fuzz_support.hpp"
+#include "tcsim/models/results/results_journal.hpp"
+#include "fuzz_support.hpp"
 
 namespace {
 

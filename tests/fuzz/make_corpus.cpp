@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "models/results/results_file.hpp"
-#include "models/results/results_journal.hpp"
+#include "tcsim/models/results/results_file.hpp"
+#include "tcsim/models/results/results_journal.hpp"
 
 namespace {
 

@@ -20,10 +20,10 @@
 #include <string>
 #include <string_view>
 
-#include "models/results/results_file.hpp"
-#include "models/results/results_merge.hpp"
-#include "models/report/results_report.hpp"
-#include "tests/fuzz/fuzz_support.hpp"
+#include "tcsim/models/results/results_file.hpp"
+#include "tcsim/models/results/results_merge.hpp"
+#include "tcsim/models/report/results_report.hpp"
+#include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const bool reseal = [] {

@@ -8,10 +8,10 @@
 #include <stdexcept>
 #include <string>
 
-#include "models/scenario/config_error.hpp"
-#include "models/network/network_builder.hpp"
-#include "models/config/scenario_loader.hpp"
-#include "sim/network_spec.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/sim/network_spec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

@@ -14,8 +14,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/distribution.hpp"
-#include "sim/random.hpp"
+#include "tcsim/sim/distribution.hpp"
+#include "tcsim/sim/random.hpp"
 
 namespace sim = tcsim::sim;
 using sim::Distribution;

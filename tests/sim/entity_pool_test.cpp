@@ -9,7 +9,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/entity_pool.hpp"
+#include "tcsim/sim/entity_pool.hpp"
 
 namespace sim = tcsim::sim;
 

@@ -11,8 +11,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/event.hpp"
-#include "sim/event_queue.hpp"
+#include "tcsim/sim/event.hpp"
+#include "tcsim/sim/event_queue.hpp"
 
 namespace sim = tcsim::sim;
 using sim::EventPriority;

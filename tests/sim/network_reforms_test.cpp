@@ -23,11 +23,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/distribution.hpp"
-#include "sim/network_simulation.hpp"
-#include "sim/network_spec.hpp"
-#include "sim/observer.hpp"
-#include "sim/output_analysis.hpp"
+#include "tcsim/sim/distribution.hpp"
+#include "tcsim/sim/network_simulation.hpp"
+#include "tcsim/sim/network_spec.hpp"
+#include "tcsim/sim/observer.hpp"
+#include "tcsim/sim/output_analysis.hpp"
 #include "support/networks.hpp"
 #include "support/queueing_theory.hpp"
 #include "support/replications.hpp"

@@ -15,9 +15,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/network_simulation.hpp"
-#include "sim/observer.hpp"
-#include "sim/replication_runner.hpp"
+#include "tcsim/sim/network_simulation.hpp"
+#include "tcsim/sim/observer.hpp"
+#include "tcsim/sim/replication_runner.hpp"
 #include "support/networks.hpp"
 
 namespace sim = tcsim::sim;

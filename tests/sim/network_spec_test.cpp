@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/network_simulation.hpp"
-#include "sim/network_spec.hpp"
+#include "tcsim/sim/network_simulation.hpp"
+#include "tcsim/sim/network_spec.hpp"
 #include "support/networks.hpp"
 
 namespace sim = tcsim::sim;

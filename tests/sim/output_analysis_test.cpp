@@ -9,8 +9,8 @@
 #include <boost/random/normal_distribution.hpp>
 #include <catch2/catch.hpp>
 
-#include "sim/output_analysis.hpp"
-#include "sim/random.hpp"
+#include "tcsim/sim/output_analysis.hpp"
+#include "tcsim/sim/random.hpp"
 
 namespace sim = tcsim::sim;
 

@@ -7,7 +7,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/random.hpp"
+#include "tcsim/sim/random.hpp"
 
 namespace sim = tcsim::sim;
 

@@ -11,7 +11,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/replication_runner.hpp"
+#include "tcsim/sim/replication_runner.hpp"
 
 namespace sim = tcsim::sim;
 

@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/ring_buffer.hpp"
+#include "tcsim/sim/ring_buffer.hpp"
 
 namespace sim = tcsim::sim;
 

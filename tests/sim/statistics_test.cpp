@@ -8,7 +8,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/statistics.hpp"
+#include "tcsim/sim/statistics.hpp"
 
 namespace sim = tcsim::sim;
 

@@ -12,8 +12,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/distribution.hpp"
-#include "sim/network_simulation.hpp"
+#include "tcsim/sim/distribution.hpp"
+#include "tcsim/sim/network_simulation.hpp"
 #include "support/networks.hpp"
 #include "support/queueing_theory.hpp"
 #include "support/replications.hpp"

@@ -10,7 +10,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/waiting_line.hpp"
+#include "tcsim/sim/waiting_line.hpp"
 
 namespace sim = tcsim::sim;
 using sim::QueueDiscipline;

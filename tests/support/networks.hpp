@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "sim/distribution.hpp"
-#include "sim/network_spec.hpp"
+#include "tcsim/sim/distribution.hpp"
+#include "tcsim/sim/network_spec.hpp"
 
 namespace tcsim::test {
 

@@ -20,11 +20,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "sim/network_result.hpp"
-#include "sim/network_simulation.hpp"
-#include "sim/network_spec.hpp"
-#include "sim/output_analysis.hpp"
-#include "sim/replication_runner.hpp"
+#include "tcsim/sim/network_result.hpp"
+#include "tcsim/sim/network_simulation.hpp"
+#include "tcsim/sim/network_spec.hpp"
+#include "tcsim/sim/output_analysis.hpp"
+#include "tcsim/sim/replication_runner.hpp"
 
 namespace tcsim::test {
 

@@ -9,13 +9,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/scenario/config_error.hpp"
-#include "models/config/config_node.hpp"
-#include "models/experiments/experiment.hpp"
-#include "models/config/input_file.hpp"
-#include "models/policy/integration_model.hpp"
-#include "models/policy/national_config.hpp"
-#include "models/config/scenario_loader.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/models/config/config_node.hpp"
+#include "tcsim/models/experiments/experiment.hpp"
+#include "tcsim/models/config/input_file.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
+#include "tcsim/models/policy/national_config.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
 #include "support/temp_dir.hpp"
 
 namespace tcsim::models {

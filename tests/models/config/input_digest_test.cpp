@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/config/input_digest.hpp"
+#include "tcsim/models/config/input_digest.hpp"
 
 namespace tcsim::models {
 

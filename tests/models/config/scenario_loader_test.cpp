@@ -6,9 +6,9 @@
 #include <filesystem>
 #include <string>
 
-#include "models/scenario/config_error.hpp"
-#include "models/network/network_builder.hpp"
-#include "models/config/scenario_loader.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
 
 using Catch::Matchers::Contains;
 using tcsim::models::ConfigError;
@@ -173,7 +173,7 @@ TEST_CASE("a repeated key is an error", "[scenario][errors]") {
 }
 
 TEST_CASE("an empirical distribution reads its file relative to the YAML", "[scenario]") {
-  const auto here = std::filesystem::path(__FILE__).parent_path();
+  const auto here = std::filesystem::path(__FILE__).parent_path().parent_path();  // tests/models
   const auto s = tcsim::models::load_scenario((here / "data" / "empirical_file.yaml").string());
   // (1 + 2 + 2 * 4) / 4
   CHECK(s.cohorts[0].steps[0].duration.mean() == Approx(11.0 / 4.0));

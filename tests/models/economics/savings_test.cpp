@@ -23,14 +23,14 @@
 #include <string>
 #include <vector>
 
-#include "models/policy/integration_model.hpp"
-#include "models/policy/national_config.hpp"
-#include "models/economics/savings.hpp"
-#include "models/config/scenario_loader.hpp"
-#include "models/run/scenario_run.hpp"
-#include "models/economics/sensitivity.hpp"
-#include "sim/distribution.hpp"
-#include "sim/output_analysis.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
+#include "tcsim/models/policy/national_config.hpp"
+#include "tcsim/models/economics/savings.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/models/economics/sensitivity.hpp"
+#include "tcsim/sim/distribution.hpp"
+#include "tcsim/sim/output_analysis.hpp"
 #include "support/queueing_theory.hpp"
 
 using namespace tcsim;

@@ -11,19 +11,19 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/experiments/batch_run.hpp"
-#include "models/scenario/config_error.hpp"
-#include "models/run/daily_series.hpp"
-#include "models/experiments/experiment.hpp"
-#include "models/run/metrics.hpp"
-#include "models/network/network_builder.hpp"
-#include "models/results/results_file.hpp"
-#include "models/results/results_journal.hpp"
-#include "models/report/results_report.hpp"
-#include "models/config/scenario_loader.hpp"
-#include "sim/network_simulation.hpp"
-#include "sim/output_analysis.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tcsim/models/experiments/batch_run.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/models/run/daily_series.hpp"
+#include "tcsim/models/experiments/experiment.hpp"
+#include "tcsim/models/run/metrics.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/results/results_file.hpp"
+#include "tcsim/models/results/results_journal.hpp"
+#include "tcsim/models/report/results_report.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/sim/network_simulation.hpp"
+#include "tcsim/sim/output_analysis.hpp"
+#include "support/temp_dir.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -5,8 +5,8 @@
 #include <cmath>
 #include <string>
 
-#include "models/config/scenario_loader.hpp"
-#include "models/network/stability.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/network/stability.hpp"
 
 using tcsim::models::analyse_stability;
 using tcsim::models::parse_scenario;

@@ -18,15 +18,15 @@
 #include <string>
 #include <vector>
 
-#include "models/scenario/config_error.hpp"
-#include "models/policy/integration_model.hpp"
-#include "models/economics/model_comparison.hpp"
-#include "models/network/network_builder.hpp"
-#include "models/config/scenario_loader.hpp"
-#include "models/run/scenario_run.hpp"
-#include "sim/network_result.hpp"
-#include "sim/network_simulation.hpp"
-#include "sim/output_analysis.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
+#include "tcsim/models/economics/model_comparison.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/sim/network_result.hpp"
+#include "tcsim/sim/network_simulation.hpp"
+#include "tcsim/sim/output_analysis.hpp"
 
 using Catch::Matchers::Contains;
 using namespace tcsim;

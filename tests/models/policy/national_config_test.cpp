@@ -15,9 +15,9 @@
 #include <filesystem>
 #include <string>
 
-#include "models/scenario/config_error.hpp"
-#include "models/policy/national_config.hpp"
-#include "models/config/scenario_loader.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/models/policy/national_config.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
 #include "support/temp_dir.hpp"
 
 using Catch::Matchers::Contains;

@@ -14,9 +14,9 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/results/journal_lock.hpp"
-#include "models/results/results_journal.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tcsim/models/results/journal_lock.hpp"
+#include "tcsim/models/results/results_journal.hpp"
+#include "support/temp_dir.hpp"
 
 namespace tcsim::models {
 namespace {

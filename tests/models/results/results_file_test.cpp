@@ -10,8 +10,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "models/results/results_file.hpp"
-#include "tests/support/temp_dir.hpp"
+#include "tcsim/models/results/results_file.hpp"
+#include "support/temp_dir.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -15,13 +15,13 @@
 #include <string>
 #include <vector>
 
-#include "models/run/costing.hpp"
-#include "models/policy/integration_model.hpp"
-#include "models/network/network_builder.hpp"
-#include "models/config/scenario_loader.hpp"
-#include "models/run/scenario_run.hpp"
-#include "sim/network_result.hpp"
-#include "sim/network_simulation.hpp"
+#include "tcsim/models/run/costing.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/sim/network_result.hpp"
+#include "tcsim/sim/network_simulation.hpp"
 
 using Catch::Matchers::Contains;
 using namespace tcsim;

@@ -16,9 +16,9 @@
 #include <string>
 #include <vector>
 
-#include "models/config/scenario_loader.hpp"
-#include "models/run/scenario_run.hpp"
-#include "sim/output_analysis.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/sim/output_analysis.hpp"
 #include "support/queueing_theory.hpp"
 
 using namespace tcsim;

@@ -6,9 +6,9 @@
 #include <cmath>
 #include <string>
 
-#include "models/report/report_format.hpp"
-#include "models/config/scenario_loader.hpp"
-#include "models/run/scenario_run.hpp"
+#include "tcsim/models/report/report_format.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
 
 using Catch::Matchers::Contains;
 using namespace tcsim::models;

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "models/config/scenario_loader.hpp"
-#include "models/scenario/workforce.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/scenario/workforce.hpp"
 
 using Catch::Matchers::Contains;
 using tcsim::models::parse_scenario;

@@ -11,8 +11,8 @@
 
 #include <benchmark/benchmark.h>
 
-#include "tcsim/models/network/network_builder.hpp"
 #include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/network/network_builder.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 
 namespace {
@@ -22,7 +22,7 @@ namespace sim = tcsim::sim;
 void BM_ModelB_Engine(benchmark::State& state) {
   const tcsim::models::Scenario scenario =
       tcsim::models::load_scenario(TCSIM_SOURCE_DIR "/configs/reference/acute_community.yaml");
-  const sim::NetworkSpec spec = tcsim::models::build_network(scenario);
+  const sim::NetworkSpec spec = tcsim::models::build_network(scenario).spec;
   std::uint64_t replication = 0;
   double patients = 0.0;
   double events = 0.0;

@@ -28,22 +28,22 @@
 #ifdef TCSIM_WITH_MPI
 #include "mpi_batch.hpp"
 #endif
-#include "tcsim/models/scenario/config_error.hpp"
-#include "tcsim/models/report/describe.hpp"
-#include "tcsim/models/results/file_output.hpp"
 #include "tcsim/models/config/input_digest.hpp"
-#include "tcsim/models/policy/integration_model.hpp"
-#include "tcsim/models/economics/model_comparison.hpp"
-#include "tcsim/models/policy/national_config.hpp"
-#include "tcsim/models/network/network_builder.hpp"
-#include "tcsim/models/report/report_format.hpp"
-#include "tcsim/models/economics/savings.hpp"
 #include "tcsim/models/config/scenario_loader.hpp"
-#include "tcsim/models/run/scenario_run.hpp"
 #include "tcsim/models/config/schema.hpp"
+#include "tcsim/models/economics/model_comparison.hpp"
+#include "tcsim/models/economics/savings.hpp"
 #include "tcsim/models/economics/sensitivity.hpp"
+#include "tcsim/models/network/network_builder.hpp"
 #include "tcsim/models/network/stability.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
+#include "tcsim/models/policy/national_config.hpp"
+#include "tcsim/models/report/describe.hpp"
+#include "tcsim/models/report/report_format.hpp"
+#include "tcsim/models/results/file_output.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
 #include "tcsim/models/run/trace_writer.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 
 namespace {
@@ -183,7 +183,7 @@ int run_command(const RunArguments& args) {
   }
 
   if (args.trace) {
-    const sim::NetworkSpec spec = models::build_network(scenario);
+    const sim::NetworkSpec spec = models::build_network(scenario).spec;
     models::TraceWriter trace(spec, *args.trace);
     try {
       models::observe_replication(scenario, report.seed, args.replication.value_or(0), trace);

@@ -16,14 +16,12 @@
 
 #include <fmt/format.h>
 
-#include "tcsim/models/run/costing.hpp"
-#include "tcsim/models/run/daily_series.hpp"
 #include "tcsim/models/config/input_digest.hpp"
-#include "tcsim/models/run/metrics.hpp"
 #include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/network/stability.hpp"
 #include "tcsim/models/results/results_file.hpp"
 #include "tcsim/models/results/results_journal.hpp"
-#include "tcsim/models/network/stability.hpp"
+#include "tcsim/models/run/replication.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 #include "tcsim/sim/replication_runner.hpp"
 
@@ -95,7 +93,7 @@ Identity parse_identity(const std::string& text) {
 
 /// One design point, ready to simulate.
 struct PreparedPoint {
-  sim::NetworkSpec spec;
+  BuiltNetwork network;
   Scenario scenario;
 };
 
@@ -114,8 +112,8 @@ std::vector<PreparedPoint> prepare(const Experiment& e, const IntegrationModels*
           const StabilityReport stability = analyse_stability(p.point.scenario);
           if (!stability.stable()) p.unstable = stability.unstable_settings();
         }
-        p.point.spec = build_network(p.point.scenario);
-        sim::validate(p.point.spec);
+        p.point.network = build_network(p.point.scenario);
+        sim::validate(p.point.network.spec);
         return p;
       });
   std::vector<PreparedPoint> points;
@@ -143,28 +141,16 @@ TaskResult run_task(const Experiment& e, const PreparedPoint& p, std::int64_t po
   TaskResult task;
   task.design_point = point;
   task.replication = replication;
-  const auto k = static_cast<std::uint64_t>(replication);
-  std::vector<MetricValue> all;
-  const auto collect = [&](const sim::NetworkResult& result) {
-    all = collect_metrics(result, p.spec);
-    std::vector<MetricValue> money = collect_economics(result, p.spec, p.scenario);
-    all.insert(all.end(), std::make_move_iterator(money.begin()),
-               std::make_move_iterator(money.end()));
-  };
+  ReplicationOutcome outcome = run_replication(
+      p.scenario, p.network, e.seed, static_cast<std::uint64_t>(replication), e.time_series);
+  events = outcome.events;
   if (e.time_series) {
-    DailySeries daily(p.spec);
-    const sim::NetworkResult result = sim::simulate(p.spec, e.seed, k, &daily);
-    daily.finish(result.end);
-    collect(result);
-    task.days = daily.occupancy().day_count();
-    task.settings = p.spec.stations.size();
-    task.occupancy = daily.occupancy().flat();
-    task.delayed = daily.delayed().flat();
-  } else {
-    collect(sim::simulate(p.spec, e.seed, k));
+    task.days = outcome.days;
+    task.settings = p.network.spec.stations.size();
+    task.occupancy = std::move(outcome.occupancy);
+    task.delayed = std::move(outcome.delayed);
   }
-  for (MetricValue& m : all) {
-    if (m.scope == "system" && m.name == "events") events = static_cast<std::uint64_t>(m.value);
+  for (MetricValue& m : outcome.metrics) {
     if (metric_selected(e, m.scope + "." + m.name)) task.metrics.push_back(std::move(m));
   }
   return task;

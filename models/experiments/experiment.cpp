@@ -10,14 +10,13 @@
 #include <boost/random/uniform_01.hpp>
 
 #include "tcsim/models/config/config_node.hpp"
-#include "tcsim/models/run/costing.hpp"
 #include "tcsim/models/config/distribution_config.hpp"
 #include "tcsim/models/config/input_file.hpp"
-#include "tcsim/models/run/metrics.hpp"
-#include "tcsim/models/network/network_builder.hpp"
-#include "tcsim/models/economics/savings.hpp"
 #include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/economics/savings.hpp"
 #include "tcsim/models/economics/sensitivity.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/run/replication.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 #include "tcsim/sim/random.hpp"
 
@@ -215,18 +214,16 @@ std::optional<std::vector<std::string>> metric_keys(const Scenario& scenario) {
   Scenario dry = scenario;
   dry.run.warmup = 0.0;
   dry.run.horizon = 1e-9;
-  const sim::NetworkSpec spec = build_network(dry);
-  sim::NetworkResult result;
+  const BuiltNetwork network = build_network(dry);
+  ReplicationOutcome outcome;
   try {
-    sim::validate(spec);
-    result = sim::simulate(spec, 0, 0);
+    sim::validate(network.spec);
+    outcome = run_replication(dry, network, 0, 0, false);
   } catch (const std::exception&) {
     return std::nullopt;
   }
   std::vector<std::string> keys;
-  for (const MetricValue& m : collect_metrics(result, spec))
-    keys.push_back(m.scope + "." + m.name);
-  for (const MetricValue& m : collect_economics(result, spec, dry))
+  for (const MetricValue& m : outcome.metrics)
     keys.push_back(m.scope + "." + m.name);
   return keys;
 }

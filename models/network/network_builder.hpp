@@ -11,14 +11,33 @@
 // move to an assessed destination goes first to a new step "cohort.d2a_<destination>" at the
 // lever's setting, where the destination's transfer delay is spent.
 
+#include <cstdint>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "tcsim/models/scenario/scenario.hpp"
 #include "tcsim/sim/network_spec.hpp"
 
 namespace tcsim::models {
 
-[[nodiscard]] sim::NetworkSpec build_network(const Scenario& scenario);
+/// The engine's spec of a scenario and where each of the scenario's pieces went in it, so
+/// that nothing downstream finds a station or a step again by its name.
+struct BuiltNetwork {
+  sim::NetworkSpec spec;
+  /// spec.steps index of each cohort's steps (by step name, including the lever steps such
+  /// as d2a_<destination>), one map per cohort in the scenario's order.
+  std::vector<std::map<std::string, std::int32_t>> steps_of_cohort;
+
+  /// spec.stations[k] is scenario.settings[k]: stations are the settings in order.
+  [[nodiscard]] static std::uint32_t station_of_setting(std::size_t setting) {
+    return static_cast<std::uint32_t>(setting);
+  }
+  /// The spec.steps index of step `name` of cohort number `cohort`, or -1 if it has none.
+  [[nodiscard]] std::int32_t step(std::size_t cohort, const std::string& name) const;
+};
+
+[[nodiscard]] BuiltNetwork build_network(const Scenario& scenario);
 
 /// The name of the discharge-to-assess step built for moves to `destination`.
 [[nodiscard]] std::string d2a_step_name(const std::string& destination);

@@ -44,13 +44,6 @@ double staff_cost_per_year(const Scenario& scenario, const Setting& s) {
   return 0.0;
 }
 
-std::int32_t step_index(const sim::NetworkSpec& spec, const std::string& name) {
-  for (std::size_t i = 0; i < spec.steps.size(); ++i) {
-    if (spec.steps[i].name == name) return static_cast<std::int32_t>(i);
-  }
-  return -1;
-}
-
 }  // namespace
 
 bool has_economics(const Scenario& scenario) {
@@ -65,8 +58,8 @@ bool has_economics(const Scenario& scenario) {
   return false;
 }
 
-std::vector<MetricValue> collect_economics(const sim::NetworkResult& r,
-                                           const sim::NetworkSpec& spec, const Scenario& scenario) {
+std::vector<MetricValue> collect_economics(const sim::NetworkResult& r, const BuiltNetwork& network,
+                                           const Scenario& scenario) {
   std::vector<MetricValue> m;
   if (!has_economics(scenario)) return m;
   const auto add = [&m](const std::string& scope, const char* name, const char* unit,
@@ -191,17 +184,17 @@ std::vector<MetricValue> collect_economics(const sim::NetworkResult& r,
   double early_exits = 0.0;
   double early_days = 0.0;
   double assessed = 0.0;
-  for (const Cohort& c : scenario.cohorts) {
+  for (std::size_t ci = 0; ci < scenario.cohorts.size(); ++ci) {
+    const Cohort& c = scenario.cohorts[ci];
     const auto starts_at = [&](const std::string& step) {
-      const std::int32_t k = step_index(spec, c.name + "." + step);
+      const std::int32_t k = network.step(ci, step);
       return k < 0 ? 0.0 : static_cast<double>(r.steps[static_cast<std::size_t>(k)].starts);
     };
     if (c.reforms.admission_avoidance && c.reforms.admission_avoidance->use) {
       avoided += starts_at(c.reforms.admission_avoidance->to);
     }
     if (c.reforms.early_supported_discharge && c.reforms.early_supported_discharge->use) {
-      const std::int32_t k =
-          step_index(spec, c.name + "." + c.reforms.early_supported_discharge->at);
+      const std::int32_t k = network.step(ci, c.reforms.early_supported_discharge->at);
       if (k >= 0) {
         early_exits += static_cast<double>(r.steps[static_cast<std::size_t>(k)].early_exits);
         early_days += r.steps[static_cast<std::size_t>(k)].early_days;

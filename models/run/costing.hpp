@@ -6,10 +6,10 @@
 
 #include <vector>
 
+#include "tcsim/models/network/network_builder.hpp"
 #include "tcsim/models/run/metrics.hpp"
 #include "tcsim/models/scenario/scenario.hpp"
 #include "tcsim/sim/network_result.hpp"
-#include "tcsim/sim/network_spec.hpp"
 
 namespace tcsim::models {
 
@@ -17,10 +17,9 @@ namespace tcsim::models {
 /// otherwise (e.g. a queueing benchmark) there is nothing to report.
 [[nodiscard]] bool has_economics(const Scenario& scenario);
 
-/// `spec` must be build_network(scenario): its stations are the scenario's settings in order.
-/// Empty unless has_economics(scenario).
+/// `network` must be build_network(scenario). Empty unless has_economics(scenario).
 [[nodiscard]] std::vector<MetricValue> collect_economics(const sim::NetworkResult& result,
-                                                         const sim::NetworkSpec& spec,
+                                                         const BuiltNetwork& network,
                                                          const Scenario& scenario);
 
 }  // namespace tcsim::models

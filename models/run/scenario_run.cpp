@@ -2,21 +2,12 @@
 
 #include <chrono>
 
-#include "tcsim/models/run/costing.hpp"
-#include "tcsim/models/run/daily_series.hpp"
-#include "tcsim/models/run/metrics.hpp"
 #include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/run/replication.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 #include "tcsim/sim/replication_runner.hpp"
 
 namespace tcsim::models {
-namespace {
-
-void append(std::vector<MetricValue>& to, std::vector<MetricValue> more) {
-  to.insert(to.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
-}
-
-}  // namespace
 
 const MetricSummary* RunReport::find(const std::string& scope, const std::string& name) const {
   for (const MetricSummary& m : metrics) {
@@ -27,8 +18,8 @@ const MetricSummary* RunReport::find(const std::string& scope, const std::string
 
 RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
   const auto start = std::chrono::steady_clock::now();
-  const sim::NetworkSpec spec = build_network(scenario);
-  sim::validate(spec);
+  const BuiltNetwork network = build_network(scenario);
+  sim::validate(network.spec);
 
   RunReport report;
   report.scenario_name = scenario.name;
@@ -45,50 +36,30 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
   for (const Setting& s : scenario.settings)
     report.settings.push_back(s.name);
 
-  struct Replication {
-    std::vector<MetricValue> metrics;
-    std::vector<std::vector<double>> daily;
-    std::vector<std::vector<double>> delayed;
-  };
   // Each replication is reduced to its metric values at once, so memory does not grow with
   // the replication's statistics, only with the number of metrics (and days, if kept).
-  auto per_replication =
+  std::vector<ReplicationOutcome> per_replication =
       sim::run_replications(report.replication_ids.size(), options.threads, [&](std::size_t i) {
         const auto k = static_cast<std::uint64_t>(report.replication_ids[i]);
-        Replication out;
-        if (options.daily_series) {
-          DailySeries daily(spec);
-          const sim::NetworkResult result = sim::simulate(spec, report.seed, k, &daily);
-          daily.finish(result.end);
-          out.metrics = collect_metrics(result, spec);
-          append(out.metrics, collect_economics(result, spec, scenario));
-          out.daily = daily.occupancy().days();
-          out.delayed = daily.delayed().days();
-        } else {
-          const sim::NetworkResult result = sim::simulate(spec, report.seed, k);
-          out.metrics = collect_metrics(result, spec);
-          append(out.metrics, collect_economics(result, spec, scenario));
-        }
-        return out;
+        return run_replication(scenario, network, report.seed, k, options.daily_series);
       });
 
   const std::vector<MetricValue>& first = per_replication.front().metrics;
   for (std::size_t i = 0; i < first.size(); ++i) {
     MetricSummary summary{first[i].scope, first[i].name, first[i].unit, {}, {}};
-    for (const Replication& replication : per_replication) {
+    for (const ReplicationOutcome& replication : per_replication) {
       summary.values.push_back(replication.metrics[i].value);
     }
     summary.estimate = sim::estimate_mean(summary.values);
-    if (summary.scope == "system" && summary.name == "events") {
-      for (double v : summary.values)
-        report.events += static_cast<std::uint64_t>(v);
-    }
     report.metrics.push_back(std::move(summary));
   }
+  for (const ReplicationOutcome& r : per_replication)
+    report.events += r.events;
   if (options.daily_series) {
-    for (Replication& r : per_replication) {
-      report.daily.push_back(std::move(r.daily));
-      report.daily_delayed.push_back(std::move(r.delayed));
+    const std::size_t settings = scenario.settings.size();
+    for (const ReplicationOutcome& r : per_replication) {
+      report.daily.push_back(rows_per_day(r.occupancy, r.days, settings));
+      report.daily_delayed.push_back(rows_per_day(r.delayed, r.days, settings));
     }
   }
   report.wall_seconds =
@@ -98,7 +69,7 @@ RunReport run_scenario(const Scenario& scenario, const RunOptions& options) {
 
 void observe_replication(const Scenario& scenario, std::uint64_t seed, std::int64_t replication,
                          sim::Observer& observer) {
-  const sim::NetworkSpec spec = build_network(scenario);
+  const sim::NetworkSpec spec = build_network(scenario).spec;
   (void)sim::simulate(spec, seed, static_cast<std::uint64_t>(replication), &observer);
 }
 

@@ -8,9 +8,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "tcsim/models/scenario/config_error.hpp"
-#include "tcsim/models/network/network_builder.hpp"
 #include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
 #include "tcsim/sim/network_spec.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -21,7 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   } catch (const tcsim::models::ConfigError&) {
     return 0;  // bad input, reported as it should be
   }
-  const tcsim::sim::NetworkSpec spec = tcsim::models::build_network(scenario);
+  const tcsim::sim::NetworkSpec spec = tcsim::models::build_network(scenario).spec;
   try {
     tcsim::sim::validate(spec);
   } catch (const std::invalid_argument&) {

@@ -84,7 +84,7 @@ TEST_CASE("a valid scenario loads into plain values", "[scenario]") {
 }
 
 TEST_CASE("the network built from a scenario mirrors it", "[scenario]") {
-  const auto spec = tcsim::models::build_network(parse_scenario(kValid, "tiny.yaml"));
+  const auto spec = tcsim::models::build_network(parse_scenario(kValid, "tiny.yaml")).spec;
   REQUIRE(spec.stations.size() == 2);
   REQUIRE(spec.steps.size() == 2);
   CHECK(spec.steps[0].name == "frail.admit");

@@ -11,19 +11,19 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
 #include "tcsim/models/experiments/batch_run.hpp"
-#include "tcsim/models/scenario/config_error.hpp"
-#include "tcsim/models/run/daily_series.hpp"
 #include "tcsim/models/experiments/experiment.hpp"
-#include "tcsim/models/run/metrics.hpp"
 #include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/report/results_report.hpp"
 #include "tcsim/models/results/results_file.hpp"
 #include "tcsim/models/results/results_journal.hpp"
-#include "tcsim/models/report/results_report.hpp"
-#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/run/daily_series.hpp"
+#include "tcsim/models/run/metrics.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 #include "tcsim/sim/output_analysis.hpp"
-#include "support/temp_dir.hpp"
 
 namespace tcsim::models {
 namespace {
@@ -265,7 +265,7 @@ TEST_CASE("the daily delayed series integrates to the delayed days the engine co
                              {{"run.horizon", "400"},
                               {"run.warmup", "0"},
                               {"settings.community_nursing.capacity", "212"}});
-  const sim::NetworkSpec spec = build_network(s);
+  const sim::NetworkSpec spec = build_network(s).spec;
   DailySeries daily(spec);
   const sim::NetworkResult result = sim::simulate(spec, 11, 0, &daily);
   daily.finish(result.end);

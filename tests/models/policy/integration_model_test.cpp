@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "tcsim/models/scenario/config_error.hpp"
-#include "tcsim/models/policy/integration_model.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
 #include "tcsim/models/economics/model_comparison.hpp"
 #include "tcsim/models/network/network_builder.hpp"
-#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
 #include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
 #include "tcsim/sim/network_result.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 #include "tcsim/sim/output_analysis.hpp"
@@ -57,7 +57,7 @@ std::size_t step(const sim::NetworkSpec& spec, const std::string& name) {
 /// Replications k = 0..count-1 of the scenario's network under its own seed, as run_scenario
 /// runs them.
 std::vector<sim::NetworkResult> replicate(const Scenario& s, std::size_t count) {
-  const sim::NetworkSpec spec = models::build_network(s);
+  const sim::NetworkSpec spec = models::build_network(s).spec;
   std::vector<sim::NetworkResult> out;
   for (std::size_t k = 0; k < count; ++k)
     out.push_back(sim::simulate(spec, s.run.seed, k));
@@ -374,7 +374,7 @@ TEST_CASE("a model's direct-care share change sets caseload capacity by the work
     // Another organisation's team keeps its capacity.
     CHECK(s.settings[2].capacity == area.settings[2].capacity);
     // The engine gets the new capacity.
-    const sim::NetworkSpec spec = models::build_network(s);
+    const sim::NetworkSpec spec = models::build_network(s).spec;
     CHECK(spec.stations[0].capacity == s.settings[0].capacity);
     CHECK(spec.stations[1].capacity == s.settings[1].capacity);
   }
@@ -649,7 +649,7 @@ TEST_CASE("admission avoidance sends eligible_share x uptake of arrivals to its 
   SECTION("while the team has room") {
     const Scenario s = apply(models::parse_scenario(kLeverArea, "toy_area.yaml"), set, "avoid");
     REQUIRE(s.cohorts[0].reforms.admission_avoidance->use);
-    const sim::NetworkSpec spec = models::build_network(s);
+    const sim::NetworkSpec spec = models::build_network(s).spec;
     const std::size_t crisis = step(spec, "frail.crisis");
     const std::size_t stay = step(spec, "frail.stay");
     double avoided = 0.0;
@@ -675,7 +675,7 @@ TEST_CASE("admission avoidance sends eligible_share x uptake of arrivals to its 
                  "crisis_team: {kind: caseload, service: rapid_response, organisation: "
                  "provider, capacity: {schedule: [{from: 0, capacity: 0}]}}");
     const Scenario s = apply(models::parse_scenario(text, "toy_area.yaml"), set, "avoid");
-    const sim::NetworkSpec spec = models::build_network(s);
+    const sim::NetworkSpec spec = models::build_network(s).spec;
     const std::size_t crisis = step(spec, "frail.crisis");
     const std::size_t stay = step(spec, "frail.stay");
     double overflows = 0.0;

@@ -15,10 +15,10 @@
 #include <string>
 #include <vector>
 
-#include "tcsim/models/run/costing.hpp"
-#include "tcsim/models/policy/integration_model.hpp"
-#include "tcsim/models/network/network_builder.hpp"
 #include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
+#include "tcsim/models/run/costing.hpp"
 #include "tcsim/models/run/scenario_run.hpp"
 #include "tcsim/sim/network_result.hpp"
 #include "tcsim/sim/network_simulation.hpp"
@@ -47,10 +47,10 @@ const std::vector<double>& values(const models::RunReport& report, const std::st
 }
 
 /// One replication's economics metrics by "scope.name".
-std::map<std::string, double> economics(const sim::NetworkResult& r, const sim::NetworkSpec& spec,
-                                        const Scenario& s) {
+std::map<std::string, double> economics(const sim::NetworkResult& r,
+                                        const models::BuiltNetwork& network, const Scenario& s) {
   std::map<std::string, double> out;
-  for (const models::MetricValue& m : models::collect_economics(r, spec, s))
+  for (const models::MetricValue& m : models::collect_economics(r, network, s))
     out[m.scope + "." + m.name] = m.value;
   return out;
 }
@@ -340,13 +340,14 @@ TEST_CASE("every line's cost from the engine's occupancy and capacity and handov
       models::parse_integration_models(kFlowModels, "flow_models.yaml");
   for (const char* id : {"direct_provision", "vertical"}) {
     const Scenario s = models::apply_model(area, set, set.find(id));
-    const sim::NetworkSpec spec = models::build_network(s);
+    const models::BuiltNetwork network = models::build_network(s);
+    const sim::NetworkSpec& spec = network.spec;
     const std::size_t n = s.settings.size();
     REQUIRE(spec.stations.size() == n);
     for (std::uint64_t k = 0; k < 3; ++k) {
       INFO("model " << id << ", replication " << k);
       const sim::NetworkResult r = sim::simulate(spec, s.run.seed, k);
-      const std::map<std::string, double> m = economics(r, spec, s);
+      const std::map<std::string, double> m = economics(r, network, s);
       const double period = r.end - r.start;
       REQUIRE(period == 250.0);
       const double per_year = 365.0 / period;

@@ -34,6 +34,8 @@
 #include "tcsim/models/economics/model_comparison.hpp"
 #include "tcsim/models/economics/savings.hpp"
 #include "tcsim/models/economics/sensitivity.hpp"
+#include "tcsim/models/report/comparison_report.hpp"
+#include "tcsim/models/report/savings_report.hpp"
 #include "tcsim/models/network/network_builder.hpp"
 #include "tcsim/models/network/stability.hpp"
 #include "tcsim/models/policy/integration_model.hpp"

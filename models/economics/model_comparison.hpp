@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "tcsim/models/policy/integration_model.hpp"
-#include "tcsim/models/scenario/scenario.hpp"
 #include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
 #include "tcsim/sim/output_analysis.hpp"
 
 namespace tcsim::models {
@@ -37,12 +37,5 @@ struct Difference {
 /// nullopt if either lacks a value in some replication, or their replications differ.
 [[nodiscard]] std::optional<Difference> difference(const MetricSummary& model,
                                                    const MetricSummary& baseline);
-
-/// One table: a row per model, key area metrics; the baseline's levels, then each model's
-/// paired difference from it with its 95% CI.
-[[nodiscard]] std::string format_comparison(const std::vector<ModelRun>& runs);
-
-/// Every metric of every model: mean, CI, and paired/unpaired differences from the baseline.
-[[nodiscard]] std::string format_comparison_csv(const std::vector<ModelRun>& runs);
 
 }  // namespace tcsim::models

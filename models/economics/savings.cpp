@@ -11,32 +11,17 @@
 #include <fmt/format.h>
 
 #include "tcsim/models/config/economics_config.hpp"
-#include "tcsim/models/scenario/organisation_vocabulary.hpp"
-#include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/models/economics/per_replication.hpp"
 #include "tcsim/models/network/stability.hpp"
+#include "tcsim/models/policy/levers.hpp"
+#include "tcsim/models/policy/productivity.hpp"
+#include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/models/scenario/organisation_vocabulary.hpp"
 
 namespace tcsim::models {
 namespace {
 
 constexpr double kDaysPerYear = 365.0;
-// The figures reported at the time; printed beside the estimates, never used in them.
-constexpr double kReportedRelease = 500e6;
-constexpr double kReportedAbsorb = 1.5e9;
-
-using Values = std::vector<double>;
-
-const Values& values(const RunReport& report, const std::string& scope, const std::string& name) {
-  const MetricSummary* m = report.find(scope, name);
-  if (!m) throw std::logic_error(fmt::format("savings: no metric {}.{}", scope, name));
-  return m->values;
-}
-
-double mean_of(const Values& v) {
-  double sum = 0.0;
-  for (double x : v)
-    sum += x;
-  return v.empty() ? 0.0 : sum / static_cast<double>(v.size());
-}
 
 Setting& setting_named(Scenario& s, const std::string& name) {
   for (Setting& x : s.settings) {
@@ -79,49 +64,6 @@ void set_wte(Scenario& s, const std::string& name, double wte) {
   const auto w =
       with_direct_care_change(*setting.workforce, organisation_change(s, setting.organisation));
   setting.capacity = w ? w->capacity() : 0;
-}
-
-/// Settings whose teams exist only for a reform lever (idle at baseline). With `absorbing`,
-/// only those of the levers the absorb policy uses (admission avoidance, early discharge).
-std::set<std::string> lever_settings(const Scenario& s, bool absorbing = false) {
-  std::set<std::string> out;
-  for (const Cohort& c : s.cohorts) {
-    const auto setting_of = [&c](const std::string& step) {
-      for (const Step& x : c.steps) {
-        if (x.name == step) return x.setting;
-      }
-      return std::string();
-    };
-    if (c.reforms.admission_avoidance) out.insert(setting_of(c.reforms.admission_avoidance->to));
-    if (c.reforms.early_supported_discharge) {
-      out.insert(setting_of(c.reforms.early_supported_discharge->to));
-    }
-    if (c.reforms.discharge_to_assess && !absorbing) {
-      out.insert(c.reforms.discharge_to_assess->setting);
-    }
-  }
-  out.erase("");
-  return out;
-}
-
-enum class Levers { Off, Absorb };
-
-/// Release keeps the pathways; absorb switches on admission avoidance and early supported
-/// discharge for every eligible patient (discharge to assess needs a place before it can act,
-/// so it is not a way to use spare capacity and stays off).
-void switch_levers(Scenario& s, Levers levers) {
-  for (Cohort& c : s.cohorts) {
-    Reforms& r = c.reforms;
-    if (r.admission_avoidance) {
-      r.admission_avoidance->use = levers == Levers::Absorb;
-      r.admission_avoidance->uptake = 1.0;
-    }
-    if (r.early_supported_discharge) {
-      r.early_supported_discharge->use = levers == Levers::Absorb;
-      r.early_supported_discharge->uptake = 1.0;
-    }
-    if (r.discharge_to_assess) r.discharge_to_assess->use = false;
-  }
 }
 
 double acute_cost_per_bed_day(const Scenario& s) {
@@ -250,36 +192,11 @@ double closable_beds(double beds, double bed_days, double target) {
   return std::max(0.0, beds - needed);
 }
 
-Values difference(const Values& a, const Values& b) {
-  Values d(a.size());
-  for (std::size_t k = 0; k < a.size(); ++k)
-    d[k] = a[k] - b[k];
-  return d;
-}
-
-void add_scaled(Values& into, const Values& v, double factor) {
-  if (into.empty()) into.assign(v.size(), 0.0);
-  for (std::size_t k = 0; k < v.size(); ++k)
-    into[k] += factor * v[k];
-}
-
 struct Search {
   std::map<std::string, std::int64_t> places;  // minimal places per target setting
 };
 
 }  // namespace
-
-void raise_productivity(Scenario& s, double gain) {
-  if (gain == 0.0) return;
-  std::set<std::string> orgs;
-  for (const Setting& x : s.settings) {
-    if (x.workforce && is_community_service(x.service)) orgs.insert(x.organisation);
-  }
-  for (Organisation& o : s.organisations) {
-    if (orgs.count(o.name)) o.direct_care_share_change += gain;
-  }
-  derive_capacities(s, {}, ConfigLocation{s.file, 0, 0, "savings.productivity_gain"});
-}
 
 std::int64_t minimal_capacity(const Scenario& scenario, const std::string& setting,
                               const RunReport& base, const SavingsSettings& cfg,
@@ -541,96 +458,6 @@ SavingsReport run_savings(const NationalConfig& config, const IntegrationModels&
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
-}
-
-namespace {
-
-std::string money(double gbp) {
-  return fmt::format("{:.1f}", gbp / 1e6);
-}
-
-std::string estimate_text(const Values& v, double scale, int decimals) {
-  const sim::Estimate e = sim::estimate_mean(v);
-  const std::string mean = fmt::format("{:.{}f}", e.mean / scale, decimals);
-  return e.half_width ? fmt::format("{} ±{:.{}f}", mean, *e.half_width / scale, decimals) : mean;
-}
-
-}  // namespace
-
-std::string format_savings(const SavingsReport& report) {
-  std::string out = fmt::format(
-      "{} ({}): community direct-care share raised by {:+.2f}; {} replication{} per run, "
-      "common random numbers; ± is the 95% CI across replications\n\n",
-      report.config_name, report.config_file, report.productivity_gain, report.replications,
-      report.replications == 1 ? "" : "s");
-  // National figures a year; ± is the 95% CI across replications.
-  out += fmt::format("{:<40} {:<8} {:>9} {:>10} {:>19} {:>16} {:>11} {:>18} {:>15} {:>9}\n",
-                     "model", "policy", "spare WTE", "spare beds", "acute bed-days avoided",
-                     "admissions avoided", "beds closed", "delayed days change", "saving £m/yr",
-                     "reported");
-  for (const SavingsRow& r : report.rows) {
-    out += fmt::format(
-        "{:<40} {:<8} {:>9.0f} {:>10.0f} {:>19} {:>16} {:>11} {:>18} {:>15} {:>9}\n", r.model,
-        r.policy, r.spare_wte, r.spare_beds, estimate_text(r.acute_bed_days_avoided, 1.0, 0),
-        estimate_text(r.admissions_avoided, 1.0, 0), estimate_text(r.acute_beds_closed, 1.0, 0),
-        estimate_text(r.delayed_days_change, 1.0, 0), estimate_text(r.saving, 1e6, 1),
-        r.policy == "release" ? fmt::format("£{:.0f}m", kReportedRelease / 1e6)
-                              : fmt::format("£{:.1f}bn", kReportedAbsorb / 1e9));
-  }
-
-  out += "\nWhat drives the difference:\n";
-  const SavingsRow* release = report.find(kBaselineModel, "release");
-  const SavingsRow* absorb = report.find(kBaselineModel, "absorb");
-  if (release && absorb && release->spare_wte > 0.0) {
-    const double days = mean_of(absorb->acute_bed_days_avoided);
-    const double per_wte = days / release->spare_wte;
-    const double value = per_wte * report.acute_cost_per_bed_day;
-    out += fmt::format(
-        "- Under {}, each WTE freed and redeployed avoids {:.0f} acute bed-days a year; at £{:.0f} "
-        "a bed-day that is £{:.0f}, against £{:.0f} a year for the WTE (ratio {:.2f}). Absorbing "
-        "beats releasing only where that ratio exceeds 1, and only for beds that close.\n",
-        kBaselineModel, per_wte, report.acute_cost_per_bed_day, value,
-        report.community_cost_per_wte,
-        report.community_cost_per_wte > 0.0 ? value / report.community_cost_per_wte : 0.0);
-    const double r = mean_of(release->saving);
-    const double a = mean_of(absorb->saving);
-    out += fmt::format(
-        "- Absorb / release = £{}m / £{}m = {:.2f} (the reports said about 3). Only beds beyond "
-        "what {:.0f}% occupancy needs close: {:.0f} acute beds nationally.\n",
-        money(a), money(r), r != 0.0 ? a / r : 0.0, 100.0 * report.target_acute_occupancy,
-        mean_of(absorb->acute_beds_closed));
-  }
-  out +=
-      "- The release saving is the fall in the community budget (staff and places, with the "
-      "model's own overheads and transaction costs) when the WTE the productivity gain frees "
-      "are cut; the absorb saving is the cost of the acute beds that close less the rise in the "
-      "community budget. Structure alone moves no patients: a model changes flows only through "
-      "its handoffs and reform levers.\n";
-
-  out +=
-      "\nCalibration: the simulated national baseline (direct provision) beside published "
-      "figures\n";
-  for (const CalibrationRow& c : report.calibration) {
-    const std::string sim =
-        std::isfinite(c.simulated.mean)
-            ? (c.simulated.half_width
-                   ? fmt::format("{:.4g} ±{:.2g}", c.simulated.mean, *c.simulated.half_width)
-                   : fmt::format("{:.4g}", c.simulated.mean))
-            : std::string("-");
-    std::string verdict;
-    if (std::isfinite(c.simulated.mean)) {
-      verdict = c.context    ? fmt::format("context: {:.0f}-{:.0f}% of it",
-                                           100.0 * c.simulated.mean / c.high,
-                                           100.0 * c.simulated.mean / c.low)
-                : c.within() ? "within"
-                             : "OUTSIDE";
-    }
-    out += fmt::format("  {:<36} {:>20}   published {:.4g} to {:.4g}   {}{}\n", c.name, sim, c.low,
-                       c.high, verdict, c.note.empty() ? "" : " (" + c.note + ")");
-  }
-  out += fmt::format("\n{} replications simulated in {:.1f} s\n", report.simulated_replications,
-                     report.wall_seconds);
-  return out;
 }
 
 }  // namespace tcsim::models

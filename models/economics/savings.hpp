@@ -26,10 +26,6 @@
 
 namespace tcsim::models {
 
-/// Adds `gain` to the direct-care share of every organisation that runs a community team and
-/// derives the capacities again (the productivity lever of `tcsim savings` and of experiments).
-void raise_productivity(Scenario& s, double gain);
-
 struct SavingsOptions {
   bool quick = false;
   unsigned threads = 0;
@@ -98,9 +94,5 @@ struct SavingsReport {
 [[nodiscard]] SavingsReport run_savings(const NationalConfig& config,
                                         const IntegrationModels& models,
                                         const SavingsOptions& options);
-
-/// The main table (a row per model and policy, the reported figures beside them), what drives
-/// the difference, and the calibration report.
-[[nodiscard]] std::string format_savings(const SavingsReport& report);
 
 }  // namespace tcsim::models

@@ -42,9 +42,9 @@ struct TornadoReport {
   std::vector<TornadoBar> bars;  // largest swing first
 };
 
-/// Latin hypercube over [0,1)^dims: each column holds one point in each of the n strata.
-[[nodiscard]] std::vector<std::vector<double>> latin_hypercube(std::size_t n, std::size_t dims,
-                                                               std::uint64_t seed);
+/// The value below which `share` of `v` lies, interpolating linearly between order statistics
+/// (NaN for no values).
+[[nodiscard]] double percentile(std::vector<double> v, double share);
 
 /// The value below which `share` of the distribution lies, from 20,000 seeded draws (exact
 /// enough for sensitivity ranges, and the same for every distribution kind).
@@ -53,11 +53,9 @@ struct TornadoReport {
 [[nodiscard]] PsaReport run_psa(const NationalConfig& config, const IntegrationModels& models,
                                 const SavingsOptions& options, std::size_t draws,
                                 std::uint64_t seed);
-[[nodiscard]] std::string format_psa(const PsaReport& report);
 
 [[nodiscard]] TornadoReport run_tornado(const NationalConfig& config,
                                         const IntegrationModels& models,
                                         const SavingsOptions& options);
-[[nodiscard]] std::string format_tornado(const TornadoReport& report);
 
 }  // namespace tcsim::models

@@ -1,4 +1,5 @@
-// What productivity saves (models/economics/savings.hpp) and how uncertain it is (models/economics/sensitivity.hpp):
+// What productivity saves (models/economics/savings.hpp) and how uncertain it is
+// (models/economics/sensitivity.hpp):
 //   - hand-computed release on a deterministic toy (tests/models/data/savings/): a team whose
 //     minimal caseload is known exactly, so the spare WTE is N c / (h s0) - N c / (h (s0 + g))
 //     and the saving that WTE x cost per WTE x (1 + overhead) a year; national = count x area
@@ -23,15 +24,16 @@
 #include <string>
 #include <vector>
 
+#include "support/queueing_theory.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/economics/savings.hpp"
+#include "tcsim/models/economics/sensitivity.hpp"
+#include "tcsim/models/experiments/design.hpp"
 #include "tcsim/models/policy/integration_model.hpp"
 #include "tcsim/models/policy/national_config.hpp"
-#include "tcsim/models/economics/savings.hpp"
-#include "tcsim/models/config/scenario_loader.hpp"
 #include "tcsim/models/run/scenario_run.hpp"
-#include "tcsim/models/economics/sensitivity.hpp"
 #include "tcsim/sim/distribution.hpp"
 #include "tcsim/sim/output_analysis.hpp"
-#include "support/queueing_theory.hpp"
 
 using namespace tcsim;
 using models::NationalConfig;

@@ -13,32 +13,20 @@ namespace tcsim::sim {
 
 NetworkSimulation::NetworkSimulation(const NetworkSpec& spec, std::uint64_t master_seed,
                                      std::uint64_t replication)
-    : spec_(spec) {
-  validate(spec_);
+    : spec_((validate(spec), spec)),  // validated before the collectors read it
+      statistics_(spec_) {
   const std::size_t n_stations = spec_.stations.size();
   stations_.resize(n_stations);
-  result_.stations.resize(n_stations);
   waits_for_.assign(n_stations * n_stations, 0);
   deadlock_seen_.assign(n_stations, 0);
   for (std::size_t i = 0; i < n_stations; ++i) {
     const StationSpec& s = spec_.stations[i];
     stations_[i].capacity = s.capacity;
     stations_[i].line = WaitingLine(s.discipline);
-    stations_[i].full = s.capacity <= 0;
-    result_.stations[i].name = s.name;
-    result_.stations[i].unlimited = s.capacity == kUnlimited;
-    result_.stations[i].blocked_days_for.assign(n_stations, 0.0);
-    result_.stations[i].delay_days_for.assign(n_stations, 0.0);
-    result_.stations[i].moves_to.assign(n_stations, 0);
-    for (const CapacityChange& c : s.schedule) {
-      if (c.capacity == kUnlimited) result_.stations[i].unlimited = true;
-    }
   }
   steps_.reserve(spec_.steps.size());
-  result_.steps.resize(spec_.steps.size());
   for (std::size_t i = 0; i < spec_.steps.size(); ++i) {
     const StepSpec& s = spec_.steps[i];
-    result_.steps[i].name = s.name;
     StepState state{make_stream(master_seed, replication, "duration/" + s.name),
                     make_stream(master_seed, replication, "routing/" + s.name),
                     {},
@@ -65,7 +53,6 @@ NetworkSimulation::NetworkSimulation(const NetworkSpec& spec, std::uint64_t mast
     steps_.push_back(std::move(state));
   }
   streams_.reserve(spec_.arrivals.size());
-  result_.streams.resize(spec_.arrivals.size());
   for (std::size_t i = 0; i < spec_.arrivals.size(); ++i) {
     const ArrivalSpec& a = spec_.arrivals[i];
     const bool thinned = !a.profile.constant();
@@ -86,7 +73,6 @@ NetworkSimulation::NetworkSimulation(const NetworkSpec& spec, std::uint64_t mast
         state.first_cumulative.push_back(sum);
       }
     }
-    result_.streams[i].name = a.name;
   }
 }
 
@@ -113,7 +99,7 @@ NetworkResult NetworkSimulation::run() {
     }
     const Event event = events_.take();
     now_ = event.time;
-    ++result_.events;
+    ++events_run_;
     switch (event.kind) {
       case kArrival:
         on_arrival(event.subject);
@@ -145,37 +131,23 @@ NetworkResult NetworkSimulation::run() {
   // A finite horizon closes the period there even if the network fell idle before it.
   const Time end = (reached_horizon || std::isfinite(spec_.horizon)) ? spec_.horizon : now_;
   now_ = end;
-  result_.end = end;
-  result_.in_system.finish(end);
-  for (std::uint32_t s = 0; s < stations_.size(); ++s) {
-    StationResult& r = result_.stations[s];
-    r.occupancy.finish(end);
-    r.queue_length.finish(end);
-    accumulate_capacity(s);
-    if (stations_[s].full) r.full_days += end - stations_[s].full_since;
-  }
-  result_.peak_entities = entities_.capacity();
-  // The system's time in system is every stream's, combined once here rather than tallied
-  // twice per departure.
-  for (const StreamResult& stream : result_.streams)
-    result_.time_in_system.merge(stream.time_in_system);
-  return std::move(result_);
+  return statistics_.finish(end, events_run_, entities_.capacity());
 }
 
 void NetworkSimulation::place_initial_entities() {
   for (const InitialEntities& group : spec_.initial) {
     const std::uint32_t station = spec_.steps[group.step].station;
-    StationResult& stats = result_.stations[station];
+    StationState& state = stations_[station];
     for (std::int64_t i = 0; i < group.in_place; ++i) {
       const EntityId id = new_entity(group.stream);
       Entity& e = entities_[id];
       e.step = e.next = group.step;
       if (observer_) observer_->on_arrival(now_, id, group.stream);
-      stats.occupancy.increment(now_);
-      if (observer_) observer_->on_occupancy(now_, station, stats.occupancy.level());
+      ++state.occupancy;
+      statistics_.station(station).placed(now_, state.occupancy);
+      if (observer_) observer_->on_occupancy(now_, station, state.occupancy);
       start_step(id);
     }
-    update_full(station);
     for (std::int64_t i = 0; i < group.waiting; ++i) {
       const EntityId id = new_entity(group.stream);
       entities_[id].next = group.step;
@@ -198,7 +170,7 @@ EntityId NetworkSimulation::new_entity(std::uint32_t stream) {
   Entity& e = entities_[id];
   e.arrived = now_;
   e.stream = stream;
-  result_.in_system.increment(now_);
+  statistics_.entity_entered(now_);
   return id;
 }
 
@@ -226,8 +198,7 @@ void NetworkSimulation::on_arrival(std::uint32_t stream) {
   } else {
     --streams_arriving_;
   }
-  ++result_.arrivals;
-  ++result_.streams[stream].arrivals;
+  statistics_.arrival(stream);
 
   const EntityId id = new_entity(stream);
   entities_[id].next = spec.first_step;
@@ -277,15 +248,13 @@ void NetworkSimulation::on_early_check(EntityId id) {
   const EarlyExit& early = *spec_.steps[e.step].early_exit;
   const std::uint32_t target = spec_.steps[early.to].station;
   const StationState& station = stations_[target];
-  if (result_.stations[target].occupancy.level() >= station.capacity || !station.line.empty()) {
+  if (station.occupancy >= station.capacity || !station.line.empty()) {
     // The planned end itself, not now + the days earlier: the stay is then bit for bit the one
     // drawn, as without the early exit.
     events_.push(e.planned_end, EventPriority::Departure, kStayEnd, id);
     return;
   }
-  StepResult& stats = result_.steps[e.step];
-  ++stats.early_exits;
-  stats.early_days += e.planned_end - now_;
+  statistics_.step(e.step).early_exit(e.planned_end - now_);
   e.fit = now_;
   if (observer_) observer_->on_fit(now_, id, static_cast<std::uint32_t>(e.step));
   e.next = early.to;
@@ -311,15 +280,14 @@ void NetworkSimulation::request(EntityId id) {
   Entity& e = entities_[id];
   const StepSpec& step = spec_.steps[e.next];
   StationState& station = stations_[step.station];
-  StationResult& stats = result_.stations[step.station];
-  ++stats.requests;
-  stats.newcomers += static_cast<std::uint64_t>(e.step == kNoStep);  // holds no place elsewhere
-  if (stats.occupancy.level() < station.capacity && station.line.empty()) {
+  StationStatistics& stats = statistics_.station(step.station);
+  stats.request(e.step == kNoStep);  // a newcomer holds no place elsewhere
+  if (station.occupancy < station.capacity && station.line.empty()) {
     enter(id);
     return;
   }
   if (step.overflow) {
-    ++result_.steps[e.next].overflows;
+    statistics_.step(e.next).overflow();
     e.next = *step.overflow;
     seek(id);
     return;
@@ -332,7 +300,7 @@ void NetworkSimulation::request(EntityId id) {
     ++station.waiting_newcomers;
   }
   station.line.push(id, step.priority);
-  stats.queue_length.increment(now_);
+  stats.queued(now_);
   if (observer_) observer_->on_queue(now_, id, static_cast<std::uint32_t>(e.next), step.station);
   if (e.step >= 0) {
     // Blocked: it keeps its place while it waits. This may close a cycle of full stations.
@@ -347,11 +315,9 @@ void NetworkSimulation::request(EntityId id) {
 void NetworkSimulation::enter(EntityId id) {
   Entity& e = entities_[id];
   const std::uint32_t station = spec_.steps[e.next].station;
-  StationResult& stats = result_.stations[station];
-  stats.wait.add(now_ - e.queued);
-  stats.occupancy.increment(now_);
-  update_full(station);
-  if (observer_) observer_->on_occupancy(now_, station, stats.occupancy.level());
+  const std::int64_t occupancy = ++stations_[station].occupancy;
+  statistics_.station(station).entered(now_, e.queued, occupancy);
+  if (observer_) observer_->on_occupancy(now_, station, occupancy);
   if (e.step >= 0) leave_place(id, station);
   e.step = e.next;
   e.since = now_;
@@ -362,7 +328,7 @@ void NetworkSimulation::start_step(EntityId id) {
   Entity& e = entities_[id];
   const StepSpec& step = spec_.steps[e.step];
   StepState& state = steps_[e.step];
-  ++result_.steps[e.step].starts;
+  statistics_.step(e.step).start();
   const double stay = step.duration.sample(state.duration_rng);
   if (step.early_exit) [[unlikely]] {
     // Eligibility and the days earlier have their own stream, so the stay drawn above is the
@@ -385,52 +351,32 @@ void NetworkSimulation::start_step(EntityId id) {
 void NetworkSimulation::leave_place(EntityId id, std::uint32_t moving_to) {
   Entity& e = entities_[id];
   const std::uint32_t station = spec_.steps[e.step].station;
-  StationResult& stats = result_.stations[station];
-  stats.stay.add(now_ - e.since);
-  const double blocked = now_ - e.fit;
-  if (blocked > 0.0) {
-    stats.blocked.add(blocked);
-    stats.blocked_by_delay_days += e.queued - e.fit;
-    stats.blocked_by_capacity_days += now_ - e.queued;
-    if (moving_to != kNoStation) {
-      stats.blocked_days_for[moving_to] += blocked;
-      stats.delay_days_for[moving_to] += e.queued - e.fit;
-    }
-  }
-  if (moving_to != kNoStation) ++stats.moves_to[moving_to];
+  StationState& state = stations_[station];
   if (e.blocked) {
     e.blocked = false;
-    --stations_[station].blocked_occupants;
+    --state.blocked_occupants;
     --waits_for_[station * stations_.size() + moving_to];
   }
-  stats.occupancy.decrement(now_);
-  update_full(station);
+  const std::int64_t occupancy = --state.occupancy;
+  statistics_.station(station).left(now_, e.since, e.fit, e.queued, moving_to, occupancy);
   // Only a station with someone waiting has anything to hand the place to.
-  if (!stations_[station].line.empty()) freed_.push_back(station);
+  if (!state.line.empty()) freed_.push_back(station);
   if (observer_) {
     observer_->on_leave(now_, id, station);
-    observer_->on_occupancy(now_, station, stats.occupancy.level());
+    observer_->on_occupancy(now_, station, occupancy);
   }
 }
 
 void NetworkSimulation::depart(EntityId id) {
   const Entity& e = entities_[id];
   leave_place(id, kNoStation);
-  const double time_in_system = now_ - e.arrived;
-  StreamResult& stream = result_.streams[e.stream];
-  stream.time_in_system.add(time_in_system);
-  ++stream.completions;
-  ++result_.completions;
-  result_.in_system.decrement(now_);
+  statistics_.completion(now_, e.stream, now_ - e.arrived);
   if (observer_) observer_->on_exit(now_, id);
   entities_.release(id);
 }
 
 void NetworkSimulation::lose(EntityId id, std::uint32_t station) {
-  ++result_.stations[station].losses;
-  ++result_.streams[entities_[id].stream].losses;
-  ++result_.losses;
-  result_.in_system.decrement(now_);
+  statistics_.loss(now_, station, entities_[id].stream);
   if (observer_) observer_->on_loss(now_, id, station);
   entities_.release(id);
 }
@@ -447,25 +393,12 @@ void NetworkSimulation::settle() {
 
 void NetworkSimulation::pump(std::uint32_t station) {
   StationState& state = stations_[station];
-  StationResult& stats = result_.stations[station];
-  while (!state.line.empty() && stats.occupancy.level() < state.capacity) {
+  while (!state.line.empty() && state.occupancy < state.capacity) {
     const EntityId id = state.line.front();
     state.line.pop();
     if (entities_[id].step == kNoStep) --state.waiting_newcomers;
-    stats.queue_length.decrement(now_);
+    statistics_.station(station).dequeued(now_);
     enter(id);
-  }
-}
-
-void NetworkSimulation::update_full(std::uint32_t station) {
-  StationState& state = stations_[station];
-  const bool full = result_.stations[station].occupancy.level() >= state.capacity;
-  if (full == state.full) return;
-  state.full = full;
-  if (full) {
-    state.full_since = now_;
-  } else {
-    result_.stations[station].full_days += now_ - state.full_since;
   }
 }
 
@@ -486,7 +419,7 @@ void NetworkSimulation::check_deadlock(std::uint32_t wanted) {
     if (deadlock_seen_[x]) continue;
     deadlock_seen_[x] = 1;
     const StationState& state = stations_[x];
-    const std::int64_t occupancy = result_.stations[x].occupancy.level();
+    const std::int64_t occupancy = state.occupancy;
     if (!spec_.stations[x].schedule.empty() || occupancy < state.capacity ||
         state.blocked_occupants < occupancy || occupancy == 0) {
       return;
@@ -523,56 +456,17 @@ void NetworkSimulation::schedule_capacity_change(std::uint32_t station) {
 
 void NetworkSimulation::on_capacity_change(std::uint32_t station) {
   StationState& state = stations_[station];
-  accumulate_capacity(station);
   state.capacity = spec_.stations[station].schedule[state.next_change].capacity;
   ++state.next_change;
-  update_full(station);
+  statistics_.station(station).capacity_changed(now_, state.capacity, state.occupancy);
   if (observer_) observer_->on_capacity(now_, station, state.capacity);
   freed_.push_back(station);  // a rise lets waiting entities in
   schedule_capacity_change(station);
 }
 
-void NetworkSimulation::accumulate_capacity(std::uint32_t station) {
-  StationState& state = stations_[station];
-  if (state.capacity != kUnlimited) {
-    result_.stations[station].capacity_area +=
-        static_cast<double>(state.capacity) * (now_ - state.capacity_since);
-  }
-  state.capacity_since = now_;
-}
-
+// Statistics restart here; the kernel's state (occupancy, lines, blocked entities) carries on.
 void NetworkSimulation::on_warmup_end() {
-  result_.start = now_;
-  for (std::uint32_t s = 0; s < stations_.size(); ++s) {
-    StationResult& r = result_.stations[s];
-    r.occupancy.reset(now_);
-    r.queue_length.reset(now_);
-    r.capacity_area = 0.0;
-    stations_[s].capacity_since = now_;
-    stations_[s].full_since = now_;
-    r.full_days = 0.0;
-    r.wait.reset();
-    r.stay.reset();
-    r.blocked.reset();
-    r.blocked_by_delay_days = 0.0;
-    r.blocked_by_capacity_days = 0.0;
-    std::fill(r.blocked_days_for.begin(), r.blocked_days_for.end(), 0.0);
-    std::fill(r.delay_days_for.begin(), r.delay_days_for.end(), 0.0);
-    std::fill(r.moves_to.begin(), r.moves_to.end(), 0);
-    r.requests = 0;
-    r.newcomers = 0;
-    r.losses = 0;
-  }
-  for (StepResult& s : result_.steps) {
-    s.starts = s.overflows = s.early_exits = 0;
-    s.early_days = 0.0;
-  }
-  for (StreamResult& s : result_.streams) {
-    s.arrivals = s.completions = s.losses = 0;
-    s.time_in_system.reset();
-  }
-  result_.in_system.reset(now_);
-  result_.arrivals = result_.completions = result_.losses = 0;
+  statistics_.reset(now_);
   if (observer_) observer_->on_warmup_end(now_);
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // One replication of a NetworkSpec: arrivals, stays, routing, blocking between stations,
-// capacity schedules and warm-up, with the engine's built-in statistics.
+// capacity schedules and warm-up. The kernel keeps the state that decides the run (occupancy,
+// waiting lines, blocked entities); the built-in statistics are collected apart, by
+// NetworkStatistics (network_statistics.hpp), which the warm-up end resets in one call.
 //
 //   NetworkSimulation sim(spec, master_seed, replication);
 //   NetworkResult result = sim.run();
@@ -20,6 +22,7 @@
 #include "tcsim/sim/event_queue.hpp"
 #include "tcsim/sim/network_result.hpp"
 #include "tcsim/sim/network_spec.hpp"
+#include "tcsim/sim/network_statistics.hpp"
 #include "tcsim/sim/observer.hpp"
 #include "tcsim/sim/random.hpp"
 
@@ -63,7 +66,7 @@ class NetworkSimulation {
     kWarmupEnd
   };
   static constexpr std::int32_t kNoStep = -2;
-  static constexpr std::uint32_t kNoStation = 0xffffffffu;
+  static constexpr std::uint32_t kNoStation = StationStatistics::kNoStation;
 
   struct Entity {
     Time arrived = 0.0;      // entered the network
@@ -77,15 +80,15 @@ class NetworkSimulation {
     bool blocked = false;         // in a waiting line while holding a place
   };
 
+  // The kernel's state of a station: what decides who moves. Its statistics are apart, in
+  // statistics_.
   struct StationState {
     std::int64_t capacity = kUnlimited;
+    std::int64_t occupancy = 0;  // places held
     WaitingLine line;
     std::int64_t waiting_newcomers = 0;  // entities in `line` that hold no place elsewhere
     std::size_t next_change = 0;         // index into the schedule of the next change
     std::uint64_t cycle = 0;             // completed schedule periods
-    Time capacity_since = 0.0;           // last capacity change or reset, for the capacity integral
-    Time full_since = 0.0;               // when it last became full, while it is full
-    bool full = false;                   // occupancy >= capacity
     std::int64_t blocked_occupants = 0;  // occupants waiting in another station's line
   };
 
@@ -119,7 +122,6 @@ class NetworkSimulation {
   void seek(EntityId id);
   void request(EntityId id);
   void enter(EntityId id);
-  void update_full(std::uint32_t station);
   void check_deadlock(std::uint32_t station);
   void start_step(EntityId id);
   /// Gives up the entity's place; `moving_to` is the station it enters next, or kNoStation.
@@ -129,7 +131,6 @@ class NetworkSimulation {
   void settle();
   void pump(std::uint32_t station);
   void schedule_capacity_change(std::uint32_t station);
-  void accumulate_capacity(std::uint32_t station);
   /// The index of the route taken from `step`.
   [[nodiscard]] std::size_t choose_route(std::int32_t step);
 
@@ -148,7 +149,8 @@ class NetworkSimulation {
   std::vector<std::int64_t> waits_for_;
   std::vector<std::uint32_t> deadlock_stack_;  // scratch for check_deadlock, kept to reuse
   std::vector<char> deadlock_seen_;
-  NetworkResult result_;
+  std::uint64_t events_run_ = 0;  // events processed, warm-up included
+  NetworkStatistics statistics_;
   bool ran_ = false;
 };
 

@@ -4,25 +4,32 @@
 #include <unistd.h>
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <regex>
 #include <vector>
 
 #include <fmt/format.h>
 
-#include "tcsim/models/experiments/batch_run.hpp"
 #include "cli_support.hpp"
+#include "commands.hpp"
+#include "input_checks.hpp"
+#include "tcsim/models/experiments/batch_run.hpp"
+#ifdef TCSIM_WITH_MPI
+#include "mpi_batch.hpp"
+#endif
 #include "stop_signals.hpp"
 #include "tcsim/models/experiments/experiment.hpp"
+#include "tcsim/models/report/results_report.hpp"
 #include "tcsim/models/results/file_output.hpp"
 #include "tcsim/models/results/results_file.hpp"
 #include "tcsim/models/results/results_journal.hpp"
 #include "tcsim/models/results/results_merge.hpp"
-#include "tcsim/models/report/results_report.hpp"
 
 namespace tcsim::cli {
 namespace {
@@ -337,6 +344,82 @@ void write_run_results(const std::string& path, const models::Scenario& scenario
     meta.services.push_back(s.service);
   }
   models::write_results_file(path, meta, models::tabulate(std::move(tasks), meta.settings.size()));
+}
+
+Command register_batch(CLI::App& app) {
+  auto args = std::make_shared<BatchArguments>();
+  BatchArguments& batch = *args;
+  CLI::App* cmd = app.add_subcommand(
+      "batch",
+      "Run an experiment (design points x replications) on threads into an HDF5 results file "
+      "that survives a crash");
+  cmd->add_option("experiment", batch.experiment, "Experiment YAML file")->required();
+  cmd->add_option("--out", batch.out, "Results file (overrides the experiment's output:)");
+  cmd->add_option("--threads", batch.threads, "Threads (0: one per core)")->capture_default_str();
+  cmd->add_flag("--resume", batch.resume,
+                "Continue an interrupted run: only the tasks not yet saved are run");
+  cmd->add_flag("--quiet", batch.quiet, "No progress line");
+  add_confine_flag(cmd, batch.confine_inputs);
+  cmd->add_option("--shard", batch.shard,
+                  "Run only shard i of n (1 <= i <= n) of the tasks, e.g. for a Slurm job "
+                  "array; merge the shards' files with tcsim merge")
+      ->type_name("i/n");
+#ifdef TCSIM_WITH_MPI
+  cmd->add_option("--chunk", batch.chunk,
+                  "Under mpirun: tasks handed to a rank at a time (threads are per rank, "
+                  "default 1)")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+#endif
+  cmd->footer(
+      "Examples:\n  tcsim batch configs/experiments/integration_models.yaml\n"
+      "  tcsim batch configs/experiments/integration_models.yaml --resume\n"
+      "  tcsim batch my_experiment.yaml --out results/mine.h5 --threads 2");
+#ifdef TCSIM_WITH_MPI
+  return {cmd, [args] { return mpi_batch_command(*args); }};
+#else
+  return {cmd, [args] { return batch_command(*args); }};
+#endif
+}
+
+Command register_report(CLI::App& app) {
+  auto args = std::make_shared<ReportArguments>();
+  ReportArguments& report = *args;
+  CLI::App* cmd =
+      app.add_subcommand("report", "Tables (markdown, CSV) and plots (PNG) from a results file");
+  cmd->add_option("results", report.results, "Results file (.h5)")->required();
+  cmd->add_option("--baseline", report.baseline,
+                  "Design point to compare with (default: the first)");
+  cmd->add_option("--out", report.out, "Folder for the report (default: RESULTS_report/)");
+  cmd->add_option("--precision", report.precision,
+                  "Target CI half-width relative to the mean, for replications needed")
+      ->check(CLI::Range(1e-6, 10.0))
+      ->check([](const std::string& text) {
+        // CLI::Range lets NaN through: every comparison with it is false.
+        return std::isnan(std::strtod(text.c_str(), nullptr)) ? std::string("expected a number")
+                                                              : std::string();
+      })
+      ->capture_default_str();
+  cmd->add_flag("--no-plots", report.no_plots, "Tables only");
+  cmd->footer(
+      "Examples:\n  tcsim report results/integration_models.h5\n"
+      "  tcsim report results/integration_models.h5 --baseline 'direct_provision, "
+      "productivity_gain=0' --out results/report");
+  return {cmd, [args] { return report_command(*args); }};
+}
+
+Command register_merge(CLI::App& app) {
+  auto args = std::make_shared<MergeArguments>();
+  CLI::App* cmd = app.add_subcommand(
+      "merge", "Merge the results files of one experiment's shards into one results file");
+  cmd->add_option("files", args->inputs, "Results files of the shards")->required();
+  cmd->add_option("--out", args->out, "The merged results file")->required();
+  cmd->add_flag("--require-complete", args->require_complete,
+                "Refuse (exit 3) if some task is in none of the files");
+  cmd->footer(
+      "Example:\n  tcsim merge results/x.shard-*-of-8.h5 --out results/x.h5 "
+      "--require-complete");
+  return {cmd, [args] { return merge_command(*args); }};
 }
 
 }  // namespace tcsim::cli

@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "tcsim/models/experiments/batch_run.hpp"
-#include "tcsim/models/scenario/scenario.hpp"
 #include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
 
 namespace tcsim::cli {
 

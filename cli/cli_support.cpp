@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "tcsim/models/network/stability.hpp"
 #include "tcsim/models/scenario/config_error.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 #include "tcsim_git_commit.hpp"  // generated at build time: TCSIM_BUILD_IDENTITY
@@ -60,6 +61,9 @@ int guarded(const std::function<int()>& command) {
   } catch (const Refused& e) {
     fmt::print(stderr, "tcsim: refused: {}\n", e.what());
     return kRefused;
+  } catch (const models::UnstableScenario& e) {
+    fmt::print(stderr, "tcsim: refused: {}\n", e.what());
+    return kRefused;
   } catch (const sim::SimulationStopped& e) {
     fmt::print(stderr, "tcsim: stopped: {}\n", e.what());
     return kStopped;
@@ -76,7 +80,8 @@ std::string shipped_config(const std::string& name) {
 
 std::string shipped_plot_script() {
   if (auto path = installed("../plot_results.py"); !path.empty()) return path.string();
-  return (std::filesystem::path(TCSIM_SOURCE_DIR) / "models" / "report" / "plot_results.py").string();
+  return (std::filesystem::path(TCSIM_SOURCE_DIR) / "models" / "report" / "plot_results.py")
+      .string();
 }
 
 }  // namespace tcsim::cli

@@ -1,7 +1,7 @@
 #pragma once
 // Command-line options that size a run (--reps, --seed, --psa) checked against the same limits
-// as their YAML keys (models/config/input_file.hpp), and the --confine-inputs flag. Header-only: the
-// few lines each command needs.
+// as their YAML keys (models/config/input_file.hpp), and the --confine-inputs flag. Header-only:
+// the few lines each command needs.
 
 #include <charconv>
 #include <cstdint>

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "tcsim/models/experiments/batch_run.hpp"
 #include "cli_support.hpp"
+#include "tcsim/models/experiments/batch_run.hpp"
 #include "tcsim/models/experiments/experiment.hpp"
 #include "tcsim/models/results/results_journal.hpp"
 

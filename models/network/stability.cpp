@@ -59,7 +59,7 @@ StabilityReport analyse_stability(const Scenario& scenario) {
   // The network as it will run, so reform levers in use (first routes, early exits, the
   // discharge-to-assess steps) count. Offered loads are upper bounds where a lever only acts
   // when its target has room (admission avoidance, early discharge).
-  const sim::NetworkSpec spec = build_network(scenario).spec;
+  const sim::NetworkSpec spec = build_network(scenario);
   std::size_t first = 0;  // the builder lays each cohort's steps out together, in order
   for (std::size_t k = 0; k < scenario.cohorts.size(); ++k) {
     const Cohort& c = scenario.cohorts[k];
@@ -128,6 +128,25 @@ std::string format_stability(const StabilityReport& report) {
   }
   out += "offered load = admissions per day x mean stay (before any waiting or blocking)\n";
   return out;
+}
+
+void require_stable(const StabilityReport& report, const std::string& subject,
+                    const std::string& advice) {
+  if (report.stable()) return;
+  throw UnstableScenario(fmt::format(
+      "{}unstable: offered load reaches capacity at {}{}", subject.empty() ? "" : subject + ": ",
+      report.unstable_settings(), advice.empty() ? "" : ". " + advice));
+}
+
+sim::SimulationStopped patient_limit_stop(const Scenario& scenario,
+                                          const sim::SimulationStopped& stop) {
+  if (stop.reason() != sim::SimulationStopped::Reason::EntityLimit) return stop;
+  return sim::SimulationStopped(
+      stop.reason(), stop.at(),
+      fmt::format("more than {} patients in the system at once at day {:.2f} (the limit "
+                  "run.max_patients): the scenario is probably overloaded - see `tcsim check` "
+                  "for the load on each setting",
+                  scenario.run.max_patients, stop.at()));
 }
 
 }  // namespace tcsim::models

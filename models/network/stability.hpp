@@ -4,10 +4,12 @@
 // every step's visit rate; times mean stays, summed per setting, they give the offered load in
 // places, which must stay below the setting's long-run capacity.
 
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "tcsim/models/scenario/scenario.hpp"
+#include "tcsim/sim/network_simulation.hpp"
 
 namespace tcsim::models {
 
@@ -36,5 +38,23 @@ struct StabilityReport {
 
 /// A table of settings with load, capacity and load / capacity.
 [[nodiscard]] std::string format_stability(const StabilityReport& report);
+
+/// A scenario refused before it runs: offered load reaches capacity somewhere, so queues would
+/// grow without limit and the run's numbers would mean nothing.
+struct UnstableScenario : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+/// Throws UnstableScenario if `report` is unstable: "[subject: ]unstable: offered load reaches
+/// capacity at <settings>[. advice]". `subject` names what was checked (e.g. "model X") when
+/// several scenarios are; `advice` says what the caller can do about it.
+void require_stable(const StabilityReport& report, const std::string& subject = "",
+                    const std::string& advice = "");
+
+/// The engine's stop at its entity limit reworded for a scenario: more than run.max_patients
+/// patients at once means the scenario is probably overloaded, which the stability table shows.
+/// Any other stop is returned unchanged.
+[[nodiscard]] sim::SimulationStopped patient_limit_stop(const Scenario& scenario,
+                                                        const sim::SimulationStopped& stop);
 
 }  // namespace tcsim::models

@@ -69,3 +69,51 @@ cohorts:
         std::string::npos);
   CHECK(with(", queue: {limit: 0}").stable());
 }
+
+TEST_CASE("require_stable refuses an unstable report, naming the settings", "[stability]") {
+  const std::string text = R"(name: overload
+run: {horizon: 10}
+settings:
+  ward: {kind: beds, capacity: 4}
+  clinic: {kind: beds, capacity: 100}
+cohorts:
+  p:
+    arrivals: {rate_per_day: 3}
+    pathway:
+      steps:
+        stay: {setting: ward, duration: {distribution: exponential, mean: 1.5}, next: visit}
+        visit: {setting: clinic, duration: {distribution: exponential, mean: 1}, next: exit}
+)";
+  const auto report = analyse_stability(parse_scenario(text, "o.yaml"));
+  REQUIRE_FALSE(report.stable());
+  using tcsim::models::require_stable;
+  using tcsim::models::UnstableScenario;
+  const std::string settings = report.unstable_settings();
+  CHECK(settings.find("clinic") == std::string::npos);
+  REQUIRE_THROWS_MATCHES(require_stable(report), UnstableScenario,
+                         Catch::Message("unstable: offered load reaches capacity at " + settings));
+  REQUIRE_THROWS_MATCHES(require_stable(report, "model m", "raise capacity"), UnstableScenario,
+                         Catch::Message("model m: unstable: offered load reaches capacity at " +
+                                        settings + ". raise capacity"));
+  const auto stable = analyse_stability(
+      tcsim::models::load_scenario(TCSIM_SOURCE_DIR "/configs/reference/acute_community.yaml"));
+  CHECK_NOTHROW(require_stable(stable, "model m", "raise capacity"));
+}
+
+TEST_CASE("patient_limit_stop rewords only the entity-limit stop", "[stability]") {
+  using Stop = tcsim::sim::SimulationStopped;
+  auto scenario =
+      tcsim::models::load_scenario(TCSIM_SOURCE_DIR "/configs/reference/acute_community.yaml");
+  scenario.run.max_patients = 1234;
+  const Stop limit = tcsim::models::patient_limit_stop(
+      scenario, Stop(Stop::Reason::EntityLimit, 12.25, "entity limit"));
+  CHECK(limit.reason() == Stop::Reason::EntityLimit);
+  CHECK(limit.at() == 12.25);
+  const std::string what = limit.what();
+  CHECK(what.find("more than 1234 patients in the system at once at day 12.25") == 0);
+  CHECK(what.find("run.max_patients") != std::string::npos);
+  const Stop deadlock = tcsim::models::patient_limit_stop(
+      scenario, Stop(Stop::Reason::Deadlock, 3.0, "deadlock at day 3"));
+  CHECK(deadlock.reason() == Stop::Reason::Deadlock);
+  CHECK(std::string(deadlock.what()) == "deadlock at day 3");
+}

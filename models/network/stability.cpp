@@ -59,7 +59,7 @@ StabilityReport analyse_stability(const Scenario& scenario) {
   // The network as it will run, so reform levers in use (first routes, early exits, the
   // discharge-to-assess steps) count. Offered loads are upper bounds where a lever only acts
   // when its target has room (admission avoidance, early discharge).
-  const sim::NetworkSpec spec = build_network(scenario);
+  const sim::NetworkSpec spec = build_network(scenario).spec;
   std::size_t first = 0;  // the builder lays each cohort's steps out together, in order
   for (std::size_t k = 0; k < scenario.cohorts.size(); ++k) {
     const Cohort& c = scenario.cohorts[k];

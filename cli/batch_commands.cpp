@@ -24,6 +24,7 @@
 #include "mpi_batch.hpp"
 #endif
 #include "stop_signals.hpp"
+#include "tcsim/models/config/integration_models_file.hpp"
 #include "tcsim/models/experiments/experiment.hpp"
 #include "tcsim/models/report/results_report.hpp"
 #include "tcsim/models/results/file_output.hpp"

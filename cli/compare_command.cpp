@@ -14,6 +14,7 @@
 #include "tcsim/models/config/scenario_loader.hpp"
 #include "tcsim/models/economics/model_comparison.hpp"
 #include "tcsim/models/network/stability.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
 #include "tcsim/models/report/comparison_report.hpp"
 #include "tcsim/models/results/file_output.hpp"
 

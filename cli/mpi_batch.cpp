@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli_support.hpp"
+#include "tcsim/models/config/integration_models_file.hpp"
 #include "tcsim/models/experiments/batch_run.hpp"
 #include "tcsim/models/experiments/experiment.hpp"
 #include "tcsim/models/results/results_journal.hpp"

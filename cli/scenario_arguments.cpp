@@ -7,7 +7,9 @@
 
 #include "cli_support.hpp"
 #include "input_checks.hpp"
+#include "tcsim/models/config/integration_models_file.hpp"
 #include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/policy/integration_model.hpp"
 
 namespace tcsim::cli {
 namespace {

@@ -11,8 +11,8 @@
 
 #include <CLI/CLI.hpp>
 
-#include "tcsim/models/policy/integration_model.hpp"
 #include "tcsim/models/run/scenario_run.hpp"
+#include "tcsim/models/scenario/integration_models.hpp"
 #include "tcsim/models/scenario/scenario.hpp"
 
 namespace tcsim::cli {

@@ -29,26 +29,6 @@ std::string name_problem(std::string_view name) {
   return "";
 }
 
-}  // namespace
-
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j)
-    row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
-namespace {
-
 // "a.b.0.c" -> "a.b[0].c": the form ConfigNode gives list items' paths.
 std::string normalise_path(const std::string& path) {
   std::string out;
@@ -73,25 +53,6 @@ std::string normalise_path(const std::string& path) {
   flush();
   return out;
 }
-
-}  // namespace
-
-std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
-  std::string_view best;
-  std::size_t distance = std::string::npos;
-  for (const std::string& candidate : candidates) {
-    const std::size_t d = edit_distance(name, candidate);
-    if (d < distance) {
-      distance = d;
-      best = candidate;
-    }
-  }
-  // Close enough to be a typo: at most 2 edits, or a third of the name for long names.
-  if (best.empty() || distance > std::max<std::size_t>(2, name.size() / 3)) return "";
-  return fmt::format(" (did you mean '{}'?)", best);
-}
-
-namespace {
 
 /// Where in `text` byte `offset` is, 1-based, for a message.
 ConfigLocation location_of(const std::string& file, std::string_view text, std::size_t offset) {

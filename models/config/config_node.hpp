@@ -15,9 +15,9 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "tcsim/models/scenario/config_error.hpp"
 #include "tcsim/models/config/input_digest.hpp"
 #include "tcsim/models/config/input_file.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
 
 namespace tcsim::models {
 
@@ -133,13 +133,5 @@ class ConfigNode {
   std::shared_ptr<OverrideTable> overrides_;
   bool overridden_ = false;  // node_ stands for a --set value
 };
-
-/// Levenshtein distance, for "did you mean" suggestions.
-[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
-
-/// " (did you mean 'x'?)" for the candidate nearest to `name` if it is close enough to be a
-/// typo, else "".
-[[nodiscard]] std::string did_you_mean(std::string_view name,
-                                       const std::vector<std::string>& candidates);
 
 }  // namespace tcsim::models

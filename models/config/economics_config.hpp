@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tcsim/models/config/config_node.hpp"
+#include "tcsim/models/scenario/derived_capacity.hpp"  // derive_capacities, used with these readers
 #include "tcsim/models/scenario/scenario.hpp"
 
 namespace tcsim::models {
@@ -38,13 +39,5 @@ class PriceIndex {
 /// names an organisation that is not declared; adds the default organisations (named after
 /// their kind) that settings use without declaring them.
 void resolve_organisations(Scenario& scenario, const ConfigNode& root);
-
-/// Recomputes each workforce-derived capacity from the written workforce and its
-/// organisation's direct-care share change; throws ConfigError if a change is impossible, at
-/// the organisation's entry in `where_organisation` (or `otherwise`). Called when a scenario is
-/// loaded and when a model is applied.
-void derive_capacities(Scenario& scenario,
-                       const std::map<std::string, ConfigLocation>& where_organisation,
-                       const ConfigLocation& otherwise);
 
 }  // namespace tcsim::models

@@ -1,5 +1,8 @@
 #include "tcsim/models/scenario/config_error.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include <fmt/format.h>
 
 namespace tcsim::models {
@@ -82,5 +85,36 @@ ConfigError::ConfigError(ConfigLocation where, const std::string& problem)
     : std::runtime_error(printable(format_message(where, problem), std::string::npos)),
       where_(std::move(where)),
       problem_(problem) {}
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& candidates) {
+  std::string_view best;
+  std::size_t distance = std::string::npos;
+  for (const std::string& candidate : candidates) {
+    const std::size_t d = edit_distance(name, candidate);
+    if (d < distance) {
+      distance = d;
+      best = candidate;
+    }
+  }
+  // Close enough to be a typo: at most 2 edits, or a third of the name for long names.
+  if (best.empty() || distance > std::max<std::size_t>(2, name.size() / 3)) return "";
+  return fmt::format(" (did you mean '{}'?)", best);
+}
 
 }  // namespace tcsim::models

@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace tcsim::models {
 
@@ -36,5 +37,13 @@ class ConfigError : public std::runtime_error {
 /// The offset of the first byte of `text` that is not part of well-formed UTF-8 (no overlong
 /// forms, surrogates or code points above U+10FFFF), or std::string_view::npos.
 [[nodiscard]] std::size_t invalid_utf8_at(std::string_view text);
+
+/// Levenshtein distance, for "did you mean" suggestions.
+[[nodiscard]] std::size_t edit_distance(std::string_view a, std::string_view b);
+
+/// " (did you mean 'x'?)" for the candidate nearest to `name` if it is close enough to be a
+/// typo, else "".
+[[nodiscard]] std::string did_you_mean(std::string_view name,
+                                       const std::vector<std::string>& candidates);
 
 }  // namespace tcsim::models

@@ -377,125 +377,175 @@ void check_journal_complete(const JournalWriter& journal, const JournalContents&
   }
 }
 
-/// Runs `todo` on `threads` workers while this thread hands each flush's completed tasks to
-/// `flush` (at least every flush_seconds) and reports progress. Rethrows the first failure,
-/// after flushing what completed before it.
-void run_tasks(const Experiment& e, const std::vector<PreparedPoint>& points,
-               const std::vector<TaskId>& todo, unsigned threads, const BatchOptions& options,
-               BatchSummary& summary,
-               const std::function<void(const std::vector<TaskResult>&)>& flush) {
-  Outbox outbox;
-  std::atomic<std::size_t> next{0};  // local threads and remote workers take from one list
-  std::atomic<std::uint64_t> events{0};
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> pool;
-  for (unsigned w = 0; w < threads; ++w) {
-    pool.emplace_back([&] {
-      for (std::size_t i = next++; i < todo.size() && !stop; i = next++) {
-        try {
-          std::uint64_t task_events = 0;
-          outbox.put(run_task(e, points[static_cast<std::size_t>(todo[i].first)], todo[i].first,
-                              todo[i].second, task_events));
-          events += task_events;
-        } catch (...) {
-          outbox.fail(std::current_exception());
-          stop = true;
-        }
+using Flush = std::function<void(const std::vector<TaskResult>&)>;
+
+/// Runs `todo` on `threads` workers while the calling thread hands each flush's completed
+/// tasks to `flush` (at least every flush_seconds), answers remote workers, watches for a stop
+/// signal and reports progress. run() rethrows the first failure, after flushing what
+/// completed before it.
+class TaskLoop {
+ public:
+  TaskLoop(const Experiment& e, const std::vector<PreparedPoint>& points,
+           const std::vector<TaskId>& todo, unsigned threads, const BatchOptions& options,
+           BatchSummary& summary, const Flush& flush)
+      : e_(e),
+        points_(points),
+        todo_(todo),
+        threads_(threads),
+        options_(options),
+        summary_(summary),
+        flush_(flush),
+        remote_busy_(options.remote != nullptr) {}
+
+  void run() {
+    for (unsigned w = 0; w < threads_; ++w)
+      pool_.emplace_back([this] { work(); });
+    std::exception_ptr failure;
+    try {
+      failure = coordinate();
+    } catch (...) {
+      failure = std::current_exception();
+      try {
+        flush_pending();  // what completed before the failure is kept, if the journal allows
+      } catch (...) {
       }
-      outbox.finish_worker();
-    });
+    }
+    stop_ = true;
+    for (std::thread& t : pool_)
+      t.join();
+    if (failure) std::rethrow_exception(failure);
+    summary_.events = events_;
   }
 
-  std::exception_ptr failure;
-  const auto run_start = Clock::now();
-  auto last_progress = Clock::time_point{};
-  const auto flush_every = std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double>(options.flush_seconds));
-  const auto progress_every = std::chrono::milliseconds(500);
-  // With remote workers this thread answers them every few milliseconds; a stop signal is
-  // looked at every 0.1 s.
-  Clock::duration wait = options.on_progress
-                             ? std::min<Clock::duration>(flush_every, progress_every)
-                             : Clock::duration(flush_every);
-  if (options.stop_signal) wait = std::min<Clock::duration>(wait, std::chrono::milliseconds(100));
-  if (options.remote) wait = std::chrono::milliseconds(2);
-  const auto take = [&](std::size_t n) {
+ private:
+  /// One worker: takes the next task from the shared list until none is left or a stop.
+  void work() {
+    for (std::size_t i = next_++; i < todo_.size() && !stop_; i = next_++) {
+      try {
+        std::uint64_t task_events = 0;
+        outbox_.put(run_task(e_, points_[static_cast<std::size_t>(todo_[i].first)], todo_[i].first,
+                             todo_[i].second, task_events));
+        events_ += task_events;
+      } catch (...) {
+        outbox_.fail(std::current_exception());
+        stop_ = true;
+      }
+    }
+    outbox_.finish_worker();
+  }
+
+  /// How long to wait for completed tasks before looking again: remote workers are answered
+  /// every few milliseconds, a stop signal is looked at every 0.1 s.
+  [[nodiscard]] Clock::duration wait_time() const {
+    Clock::duration wait = options_.on_progress
+                               ? std::min<Clock::duration>(flush_every(), kProgressEvery)
+                               : flush_every();
+    if (options_.stop_signal) {
+      wait = std::min<Clock::duration>(wait, std::chrono::milliseconds(100));
+    }
+    if (options_.remote) wait = std::chrono::milliseconds(2);
+    return wait;
+  }
+
+  [[nodiscard]] Clock::duration flush_every() const {
+    return std::chrono::duration_cast<Clock::duration>(
+        std::chrono::duration<double>(options_.flush_seconds));
+  }
+
+  /// Up to `n` tasks from the shared list for a remote worker.
+  std::vector<TaskId> take(std::size_t n) {
     std::vector<TaskId> chunk;
-    if (stop) return chunk;
-    const std::size_t first = next.fetch_add(n);  // past the end is harmless: workers check
-    for (std::size_t i = first; i < std::min(todo.size(), first + n); ++i)
-      chunk.push_back(todo[i]);
+    if (stop_) return chunk;
+    const std::size_t first = next_.fetch_add(n);  // past the end is harmless: workers check
+    for (std::size_t i = first; i < std::min(todo_.size(), first + n); ++i)
+      chunk.push_back(todo_[i]);
     return chunk;
-  };
-  // Completed tasks, local and remote, wait here for the next flush: one write and fsync at
-  // most every flush_seconds (and at the end, or before a failure is reported).
-  std::vector<TaskResult> pending;
-  bool remote_busy = options.remote != nullptr;
-  auto last_flush = Clock::now();
-  const auto flush_pending = [&] {
-    if (!pending.empty()) flush(pending);
-    pending.clear();
-    last_flush = Clock::now();
-  };
-  try {
+  }
+
+  /// Completed tasks, local and remote, wait in pending_ for the next flush: one write and
+  /// fsync at most every flush_seconds (and at the end, or before a failure is reported).
+  void flush_pending() {
+    if (!pending_.empty()) flush_(pending_);
+    pending_.clear();
+    last_flush_ = Clock::now();
+  }
+
+  /// Collects, flushes and reports until every task is done; the failure that ended it early
+  /// (a worker's, or a stop signal), if any.
+  std::exception_ptr coordinate() {
+    const Clock::duration wait = wait_time();
     bool all_finished = false;
-    while (!all_finished || remote_busy) {
+    while (!all_finished || remote_busy_) {
       std::exception_ptr worker_failure;
       std::vector<TaskResult> local =
-          outbox.take(Clock::now() + wait, threads, all_finished, worker_failure);
-      if (remote_busy && all_finished && local.empty())
+          outbox_.take(Clock::now() + wait, threads_, all_finished, worker_failure);
+      if (remote_busy_ && all_finished && local.empty())
         std::this_thread::sleep_for(std::chrono::milliseconds(1));  // only remote work is left
-      summary.tasks_run += static_cast<std::int64_t>(local.size());
-      for (TaskResult& r : local)
-        pending.push_back(std::move(r));
-      if (remote_busy) {
-        remote_busy = options.remote->poll(take, [&](std::vector<TaskResult> results) {
-          summary.tasks_run += static_cast<std::int64_t>(results.size());
-          for (TaskResult& r : results)
-            pending.push_back(std::move(r));
-        });
+      keep(std::move(local));
+      if (remote_busy_) {
+        remote_busy_ = options_.remote->poll(
+            [this](std::size_t n) { return take(n); },
+            [this](std::vector<TaskResult> results) { keep(std::move(results)); });
       }
-      const bool finishing = (all_finished && !remote_busy) || worker_failure;
-      if (finishing || Clock::now() - last_flush >= flush_every) flush_pending();
-      if (worker_failure) {
-        failure = worker_failure;
-        break;
-      }
-      if (options.stop_signal && options.stop_signal->load() != 0) {
-        flush_pending();
-        BatchStop where{options.stop_signal->load(), summary.tasks_from_journal + summary.tasks_run,
-                        summary.tasks_total,
-                        options.output.empty() ? "" : options.output + ".journal"};
-        if (options.on_stopped) options.on_stopped(where);
-        failure = std::make_exception_ptr(BatchStopped(std::move(where)));
-        break;
-      }
-      if (options.on_progress &&
-          ((all_finished && !remote_busy) || Clock::now() - last_progress >= progress_every)) {
-        last_progress = Clock::now();
-        BatchProgress p;
-        p.done = summary.tasks_from_journal + summary.tasks_run;
-        p.total = summary.tasks_total;
-        const double elapsed = seconds_since(run_start);
-        p.runs_per_second = elapsed > 0 ? static_cast<double>(summary.tasks_run) / elapsed : 0.0;
-        p.seconds_left =
-            p.runs_per_second > 0 ? static_cast<double>(p.total - p.done) / p.runs_per_second : 0.0;
-        options.on_progress(p);
+      const bool done = all_finished && !remote_busy_;
+      if (done || worker_failure || Clock::now() - last_flush_ >= flush_every()) flush_pending();
+      if (worker_failure) return worker_failure;
+      if (options_.stop_signal && options_.stop_signal->load() != 0) return stopped();
+      if (options_.on_progress && (done || Clock::now() - last_progress_ >= kProgressEvery)) {
+        report_progress();
       }
     }
-  } catch (...) {
-    failure = std::current_exception();
-    try {
-      flush_pending();  // what completed before the failure is kept, if the journal allows
-    } catch (...) {
-    }
+    return nullptr;
   }
-  stop = true;
-  for (std::thread& t : pool)
-    t.join();
-  if (failure) std::rethrow_exception(failure);
-  summary.events = events;
-}
+
+  void keep(std::vector<TaskResult> results) {
+    summary_.tasks_run += static_cast<std::int64_t>(results.size());
+    for (TaskResult& r : results)
+      pending_.push_back(std::move(r));
+  }
+
+  /// A stop signal arrived: what completed is flushed, and the caller told where it stopped.
+  std::exception_ptr stopped() {
+    flush_pending();
+    BatchStop where{options_.stop_signal->load(), summary_.tasks_from_journal + summary_.tasks_run,
+                    summary_.tasks_total,
+                    options_.output.empty() ? "" : options_.output + ".journal"};
+    if (options_.on_stopped) options_.on_stopped(where);
+    return std::make_exception_ptr(BatchStopped(std::move(where)));
+  }
+
+  void report_progress() {
+    last_progress_ = Clock::now();
+    BatchProgress p;
+    p.done = summary_.tasks_from_journal + summary_.tasks_run;
+    p.total = summary_.tasks_total;
+    const double elapsed = seconds_since(run_start_);
+    p.runs_per_second = elapsed > 0 ? static_cast<double>(summary_.tasks_run) / elapsed : 0.0;
+    p.seconds_left =
+        p.runs_per_second > 0 ? static_cast<double>(p.total - p.done) / p.runs_per_second : 0.0;
+    options_.on_progress(p);
+  }
+
+  static constexpr auto kProgressEvery = std::chrono::milliseconds(500);
+
+  const Experiment& e_;
+  const std::vector<PreparedPoint>& points_;
+  const std::vector<TaskId>& todo_;
+  unsigned threads_;
+  const BatchOptions& options_;
+  BatchSummary& summary_;
+  const Flush& flush_;
+  Outbox outbox_;
+  std::atomic<std::size_t> next_{0};  // local threads and remote workers take from one list
+  std::atomic<std::uint64_t> events_{0};
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> pool_;
+  std::vector<TaskResult> pending_;
+  bool remote_busy_;
+  Clock::time_point run_start_ = Clock::now();
+  Clock::time_point last_progress_{};
+  Clock::time_point last_flush_ = Clock::now();
+};
 
 }  // namespace
 
@@ -576,12 +626,13 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
   threads = static_cast<unsigned>(
       std::clamp<std::size_t>(threads, 1, std::max<std::size_t>(todo.size(), 1)));
   std::optional<JournalWriter>& journal = earlier.journal;
-  run_tasks(e, points, todo, threads, options, summary, [&](const std::vector<TaskResult>& batch) {
+  const Flush to_journal = [&](const std::vector<TaskResult>& batch) {
     if (!journal) return;
     const auto write_start = Clock::now();
     journal->append(batch);
     summary.write_seconds += seconds_since(write_start);
-  });
+  };
+  TaskLoop(e, points, todo, threads, options, summary, to_journal).run();
 
   if (writing) {
     const auto write_start = Clock::now();

@@ -1,6 +1,7 @@
 #pragma once
 // What the network simulation tells an observer as it happens. Statistics the engine always
-// keeps live in NetworkSimulation itself; an observer adds what a caller wants beyond them
+// keeps live in its own collectors (network_statistics.hpp), called without a virtual call;
+// an observer adds what a caller wants beyond them
 // (an event trace, daily series, test recorders) without the kernel knowing file formats.
 // Every hook has an empty default, so an observer overrides only what it needs.
 

@@ -3,9 +3,9 @@
 # runs it: an M/M/c through <tcsim/sim.hpp> checked against Erlang C (tcsim::sim), and the
 # installed reference scenario loaded through tcsim::models. Run as a CTest:
 #   cmake -DBUILD_DIR=<tcsim build> -DCONSUMER_DIR=<tests/consumer> -DWORK_DIR=<scratch>
-#         -DGENERATOR=<generator> -DC_COMPILER=<cc> -DCXX_COMPILER=<c++>
+#         -DGENERATOR=<generator> -DCXX_COMPILER=<c++>
 #         [-DCXX_FLAGS=<flags the installed libraries need, e.g. sanitizers>] -P check_consumer.cmake
-foreach(_var BUILD_DIR CONSUMER_DIR WORK_DIR GENERATOR C_COMPILER CXX_COMPILER)
+foreach(_var BUILD_DIR CONSUMER_DIR WORK_DIR GENERATOR CXX_COMPILER)
   if(NOT DEFINED ${_var})
     message(FATAL_ERROR "check_consumer: ${_var} is not set")
   endif()
@@ -18,6 +18,8 @@ function(step name)
   string(TIMESTAMP _end "%s")
   math(EXPR _seconds "${_end} - ${_start}")
   if(NOT _rc EQUAL 0)
+    # One line per installed file would bury the error.
+    string(REGEX REPLACE "-- (Installing|Up-to-date): [^\n]*\n" "" _out "${_out}")
     message(FATAL_ERROR "check_consumer: ${name} failed (${_rc}):\n${_out}")
   endif()
   message(STATUS "check_consumer: ${name}: ok (${_seconds} s)")
@@ -33,7 +35,7 @@ step("install to ${_prefix}" "${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefi
 step("configure" "${CMAKE_COMMAND}" -S "${CONSUMER_DIR}" -B "${_build}" -G "${GENERATOR}"
      -DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=${_prefix}"
      -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF
-     "-DCMAKE_C_COMPILER=${C_COMPILER}" "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}"
+     "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}"
      "-DCMAKE_CXX_FLAGS=${CXX_FLAGS}")
 # The package found must be the one just installed, not another tcsim on the machine.
 file(STRINGS "${_build}/CMakeCache.txt" _found REGEX "^tcsim_DIR:")

@@ -1,15 +1,15 @@
 #include "tcsim/models/policy/levers.hpp"
 
+#include "tcsim/models/scenario/queries.hpp"
+
 namespace tcsim::models {
 
 std::set<std::string> lever_settings(const Scenario& s, bool absorbing) {
   std::set<std::string> out;
   for (const Cohort& c : s.cohorts) {
     const auto setting_of = [&c](const std::string& step) {
-      for (const Step& x : c.steps) {
-        if (x.name == step) return x.setting;
-      }
-      return std::string();
+      const Step* x = step_named(c, step);
+      return x ? x->setting : std::string();
     };
     if (c.reforms.admission_avoidance) out.insert(setting_of(c.reforms.admission_avoidance->to));
     if (c.reforms.early_supported_discharge) {

@@ -1,151 +1,129 @@
 #include "tcsim/models/economics/savings.hpp"
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <map>
 #include <set>
-#include <stdexcept>
-#include <tuple>
+#include <string>
+#include <utility>
+#include <vector>
 
-#include <fmt/format.h>
-
-#include "tcsim/models/config/economics_config.hpp"
+#include "tcsim/models/economics/capacity_search.hpp"
 #include "tcsim/models/economics/per_replication.hpp"
-#include "tcsim/models/network/stability.hpp"
 #include "tcsim/models/policy/levers.hpp"
 #include "tcsim/models/policy/productivity.hpp"
 #include "tcsim/models/run/scenario_run.hpp"
 #include "tcsim/models/scenario/organisation_vocabulary.hpp"
+#include "tcsim/models/scenario/queries.hpp"
+
+// run_savings is a pipeline: for each archetype, the baseline area (baseline_area), then for
+// each model the release and absorb scenarios (release_scenario, absorb_scenario), run and
+// priced (price_policy), added to the national sums (add_model); at the end the rows and the
+// calibration (calibrate). Every national figure is a count-weighted sum per replication.
 
 namespace tcsim::models {
 namespace {
 
 constexpr double kDaysPerYear = 365.0;
 
-Setting& setting_named(Scenario& s, const std::string& name) {
-  for (Setting& x : s.settings) {
-    if (x.name == name) return x;
-  }
-  throw std::logic_error("savings: no setting " + name);
+enum class Policy { Release, Absorb };
+constexpr std::array<Policy, 2> kPolicies{Policy::Release, Policy::Absorb};
+
+/// The policy as SavingsRow::policy names it.
+const char* policy_name(Policy p) {
+  return p == Policy::Release ? "release" : "absorb";
 }
 
-const Setting& setting_named(const Scenario& s, const std::string& name) {
-  for (const Setting& x : s.settings) {
-    if (x.name == name) return x;
-  }
-  throw std::logic_error("savings: no setting " + name);
-}
+/// What every step of one run_savings shares.
+struct Analysis {
+  const NationalConfig& config;
+  const IntegrationModels& models;
+  const IntegrationModel& baseline_model;
+  const SavingsSettings& cfg;
+  const SavingsRun& run_length;
+  const SavingsOptions& options;
+  double gain;  // the productivity gain: the options' or the config's
+  Runner run;
+};
 
-double organisation_change(const Scenario& s, const std::string& org) {
-  for (const Organisation& o : s.organisations) {
-    if (o.name == org) return o.direct_care_share_change;
-  }
-  return 0.0;
-}
+/// One archetype area under direct provision with the levers off: what every model and policy
+/// of the area is set against.
+struct AreaBaseline {
+  Scenario area;                       // the archetype as built, before any model
+  std::set<std::string> levers;        // teams that exist only for a lever
+  std::set<std::string> absorb_teams;  // those of them the absorb policy staffs
+  Scenario base;
+  RunReport report;
+  std::vector<std::string> targets;  // community settings the release policy may cut
+  double acute_cost_per_bed_day = 0.0;
+  double acute_beds = 0.0;
+  double budget = 0.0;  // community_budget of the baseline
+};
 
-/// The direct-care share a team works at in `s` (its organisation's change applied).
-double direct_care_share(const Scenario& s, const Setting& setting) {
-  const auto w =
-      with_direct_care_change(*setting.workforce, organisation_change(s, setting.organisation));
-  return w ? w->direct_care_share() : setting.workforce->direct_care_share();
-}
+/// The release policy's scenario in one area under one model, and what it freed.
+struct Release {
+  Scenario scenario;
+  double spare_wte = 0.0;
+  double spare_beds = 0.0;
+  double spare_wte_cost = 0.0;  // GBP a year, at the staff groups' costs
+};
 
-/// WTE a team needs to carry `places` patients at its direct-care share in `s`.
-double wte_for(const Scenario& s, const Setting& setting, double places) {
-  const Workforce& w = *setting.workforce;
-  return places * w.contact_hours_per_patient_per_week /
-         (w.hours_per_week * direct_care_share(s, setting));
-}
+/// One policy in one area, per replication.
+struct PolicyOutcome {
+  Values acute_bed_days_avoided;
+  Values admissions_avoided;
+  Values acute_beds_closed;
+  Values delayed_days_change;
+  Values community_cost_change;
+  Values saving;
+};
 
-void set_wte(Scenario& s, const std::string& name, double wte) {
-  Setting& setting = setting_named(s, name);
-  setting.workforce->wte = std::max(0.0, wte);
-  const auto w =
-      with_direct_care_change(*setting.workforce, organisation_change(s, setting.organisation));
-  setting.capacity = w ? w->capacity() : 0;
-}
+/// The national baseline's sums for the calibration report.
+struct CalibrationSums {
+  Values emergency_admissions;
+  Values delayed_days;
+  Values delayed_patients;
+  Values community_spend;
+  Values acute_stay_weighted;  // mean stay x admissions, divided at the end
+  Values acute_admissions;
+  double wte = 0.0;
+  double direct_wte = 0.0;  // WTE x direct-care share
+};
+
+/// Everything run_savings adds up over the archetypes, each area counted `count` times.
+struct NationalSums {
+  std::map<std::pair<std::string, Policy>, SavingsRow> rows;
+  double people = 0.0;
+  double acute_cost = 0.0;      // people x GBP per acute bed-day
+  double freed_wte = 0.0;       // by the baseline model's release
+  double freed_wte_cost = 0.0;  // GBP a year
+  CalibrationSums calibration;
+};
+
+/// A minimal-capacity search per flow pattern: the minimal capacities depend on the flows only,
+/// so models whose handoffs are those of the baseline share its search.
+using Searches = std::map<std::string, Capacities>;
 
 double acute_cost_per_bed_day(const Scenario& s) {
   for (const Setting& x : s.settings) {
     if (x.service != "acute_beds") continue;
-    double overhead = 0.0;
-    for (const Organisation& o : s.organisations) {
-      if (o.name == x.organisation && !x.cost.includes_overheads) overhead = o.overhead_share;
-    }
+    const Organisation* o = organisation_running(s, x);
+    const double overhead = o && !x.cost.includes_overheads ? o->overhead_share : 0.0;
     return x.cost.per_occupied_day * (1.0 + overhead);
   }
   return 0.0;
 }
 
-class Runner {
- public:
-  Runner(const SavingsRun& run, unsigned threads) : run_(run), threads_(threads) {}
-  RunReport operator()(const Scenario& s) {
-    RunOptions options;
-    options.replications = run_.replications;
-    options.threads = threads_;
-    replications_ += static_cast<std::uint64_t>(run_.replications);
-    return run_scenario(s, options);
-  }
-  [[nodiscard]] std::uint64_t replications() const { return replications_; }
-
- private:
-  SavingsRun run_;
-  unsigned threads_;
-  std::uint64_t replications_ = 0;
-};
-
-/// Does `trial` keep `base`'s service level: the 95th-percentile wait for `setting` and the
-/// acute delayed transfer days no worse, within the tolerances?
-bool keeps_service_level(const RunReport& trial, const RunReport& base, const std::string& setting,
-                         const SavingsSettings& cfg) {
-  const auto defined_mean = [](const Values& v) {
-    double sum = 0.0;
-    std::size_t n = 0;
-    for (double x : v) {
-      if (std::isfinite(x)) {
-        sum += x;
-        ++n;
-      }
-    }
-    return n == 0 ? 0.0 : sum / static_cast<double>(n);
-  };
-  const double wait = defined_mean(values(trial, setting, "p95_wait"));
-  const double base_wait = defined_mean(values(base, setting, "p95_wait"));
-  const double delayed = mean_of(values(trial, "area", "acute_delayed_days_per_year"));
-  const double base_delayed = mean_of(values(base, "area", "acute_delayed_days_per_year"));
-  // Waits and delays are recorded when a patient gets the place, so a patient still waiting at
-  // the end counts in neither. The line's mean length does count them: by Little's law a rise
-  // of `wait_tolerance_days` in the mean wait is a rise of (admissions a day) x that in it.
-  const double queue = mean_of(values(trial, setting, "mean_queue"));
-  const double base_queue = mean_of(values(base, setting, "mean_queue"));
-  const double per_day = mean_of(values(base, setting, "admissions")) /
-                         std::max(1.0, mean_of(values(base, "system", "measured_days")));
-  return wait <= base_wait + cfg.wait_tolerance_days &&
-         queue <= base_queue + per_day * cfg.wait_tolerance_days + 1e-9 &&
-         delayed <= base_delayed * (1.0 + cfg.delayed_days_tolerance) + 1e-9;
-}
-
-/// minimal_capacity (savings.hpp), counting its replications in `run`.
-std::int64_t search_capacity(const Scenario& x, const std::string& setting, const RunReport& base,
-                             const SavingsSettings& cfg, Runner& run) {
-  std::int64_t hi = setting_named(x, setting).capacity;
-  std::int64_t lo = 0;
-  for (const SettingLoad& load : analyse_stability(x).settings) {
-    if (load.setting == setting) lo = static_cast<std::int64_t>(std::floor(load.offered_load));
-  }
-  while (hi - lo > 1) {
-    const std::int64_t mid = lo + (hi - lo) / 2;
-    Scenario trial = x;
-    setting_named(trial, setting).capacity = mid;
-    if (keeps_service_level(run(trial), base, setting, cfg)) {
-      hi = mid;
-    } else {
-      lo = mid;
+double acute_beds_of(const Scenario& s) {
+  double beds = 0.0;
+  for (const Setting& x : s.settings) {
+    if (x.service == "acute_beds" && x.capacity != sim::kUnlimited) {
+      beds += static_cast<double>(x.capacity);
     }
   }
-  return hi;
+  return beds;
 }
 
 /// The community budget a year of `s`: what its community service lines cost to keep open -
@@ -192,18 +170,267 @@ double closable_beds(double beds, double bed_days, double target) {
   return std::max(0.0, beds - needed);
 }
 
-struct Search {
-  std::map<std::string, std::int64_t> places;  // minimal places per target setting
-};
+/// `area` under `model`, the levers off: the flows the capacity search and both policies start
+/// from.
+Scenario flows_under(const Scenario& area, const IntegrationModels& models,
+                     const IntegrationModel& model) {
+  Scenario flows = apply_model(area, models, model);
+  switch_levers(flows, Levers::Off);
+  return flows;
+}
+
+/// The community settings whose capacity the release policy may cut: in use at baseline,
+/// with a finite capacity, and not a lever team.
+std::vector<std::string> release_targets(const Scenario& base, const RunReport& report,
+                                         const std::set<std::string>& levers) {
+  std::vector<std::string> targets;
+  for (const Setting& s : base.settings) {
+    if (!is_community_service(s.service) || levers.count(s.name)) continue;
+    if (s.capacity == sim::kUnlimited || !s.schedule.empty()) continue;
+    if (mean_of(values(report, s.name, "mean_occupancy")) <= 0.0) continue;
+    targets.push_back(s.name);
+  }
+  return targets;
+}
+
+AreaBaseline baseline_area(Analysis& a, const Archetype& archetype) {
+  AreaBaseline b;
+  b.area = build_archetype(a.config, archetype, a.options.area_overrides, a.run_length);
+  b.levers = lever_settings(b.area);
+  b.absorb_teams = lever_settings(b.area, true);
+  b.base = flows_under(b.area, a.models, a.baseline_model);
+  b.report = a.run(b.base);
+  b.targets = release_targets(b.base, b.report, b.levers);
+  b.acute_cost_per_bed_day = acute_cost_per_bed_day(b.base);
+  b.acute_beds = acute_beds_of(b.base);
+  b.budget = community_budget(b.base, b.report, b.levers, false);
+  return b;
+}
+
+/// The minimal capacities of `b`'s targets under `flows`, searched once per `key`.
+const Capacities& searched(Searches& searches, const std::string& key, const Scenario& flows,
+                           const AreaBaseline& b, Analysis& a) {
+  auto it = searches.find(key);
+  if (it != searches.end()) return it->second;
+  return searches.emplace(key, search_minimal_capacities(flows, b.targets, b.report, a.cfg, a.run))
+      .first->second;
+}
+
+/// Release: `flows` with productivity raised by `gain` and the WTE (and beds) it frees cut -
+/// what the baseline's minimal capacities needed at the baseline direct-care share less what
+/// the model's need at the raised one.
+Release release_scenario(const Scenario& flows, const AreaBaseline& b,
+                         const Capacities& base_places, const Capacities& places, double gain) {
+  Release r;
+  r.scenario = flows;
+  raise_productivity(r.scenario, gain);
+  for (const std::string& t : b.targets) {
+    const Setting& before = setting_named(b.base, t);
+    const Setting& after = setting_named(r.scenario, t);
+    if (before.workforce) {
+      const double freed = wte_for(b.base, before, static_cast<double>(base_places.at(t))) -
+                           wte_for(r.scenario, after, static_cast<double>(places.at(t)));
+      r.spare_wte += freed;
+      if (const StaffGroup* g = staff_group_of(b.base, before)) {
+        r.spare_wte_cost += freed * g->cost_per_wte_year;
+      }
+      set_wte(r.scenario, t, after.workforce->wte - freed);
+    } else {
+      const double freed = static_cast<double>(base_places.at(t) - places.at(t));
+      r.spare_beds += freed;
+      setting_named(r.scenario, t).capacity = before.capacity - static_cast<std::int64_t>(freed);
+    }
+  }
+  return r;
+}
+
+/// Absorb: the release cut, with the freed WTE staffing the admission-avoidance and
+/// early-discharge teams in proportion to their configured sizes; other lever teams stay
+/// unstaffed.
+Scenario absorb_scenario(const Release& release, const AreaBaseline& b) {
+  Scenario absorb = release.scenario;
+  switch_levers(absorb, Levers::Absorb);
+  double lever_wte = 0.0;
+  for (const std::string& l : b.absorb_teams) {
+    const Setting& s = setting_named(absorb, l);
+    if (s.workforce) lever_wte += s.workforce->wte;
+  }
+  for (const std::string& l : b.levers) {
+    const Setting& s = setting_named(absorb, l);
+    if (!s.workforce) continue;
+    const double share =
+        b.absorb_teams.count(l) && lever_wte > 0.0 ? s.workforce->wte / lever_wte : 0.0;
+    set_wte(absorb, l, std::max(0.0, release.spare_wte) * share);
+  }
+  return absorb;
+}
+
+/// What policy `p` (scenario `s`, run as `r`) saves in the area of `b`: the acute beds that
+/// close beyond the baseline's, at the target occupancy, less the change in community budget.
+PolicyOutcome price_policy(const AreaBaseline& b, const Scenario& s, const RunReport& r, Policy p,
+                           const SavingsSettings& cfg) {
+  const Values& base_days = values(b.report, "area", "acute_bed_days_per_year");
+  const Values& bed_days = values(r, "area", "acute_bed_days_per_year");
+  PolicyOutcome o;
+  o.acute_bed_days_avoided = difference(base_days, bed_days);
+  o.admissions_avoided = values(r, "area", "admissions_avoided_per_year");
+  o.delayed_days_change = difference(values(r, "area", "acute_delayed_days_per_year"),
+                                     values(b.report, "area", "acute_delayed_days_per_year"));
+  const std::size_t n = o.acute_bed_days_avoided.size();
+  const double budget_change =
+      community_budget(s, b.report, b.levers, p == Policy::Absorb) - b.budget;
+  o.community_cost_change.assign(n, budget_change);
+  o.acute_beds_closed.assign(n, 0.0);
+  o.saving.assign(n, 0.0);
+  for (std::size_t k = 0; k < n; ++k) {
+    // Only whole beds close, and only those beyond what the target occupancy needs - counted
+    // against what the baseline could already close, so a policy is credited with its own
+    // beds only. A closed bed saves a year at the target occupancy.
+    o.acute_beds_closed[k] = closable_beds(b.acute_beds, bed_days[k], cfg.target_acute_occupancy) -
+                             closable_beds(b.acute_beds, base_days[k], cfg.target_acute_occupancy);
+    o.saving[k] = o.acute_beds_closed[k] * kDaysPerYear * cfg.target_acute_occupancy *
+                      b.acute_cost_per_bed_day -
+                  o.community_cost_change[k];
+  }
+  return o;
+}
+
+/// Adds `count` areas of one policy's outcome to its national row.
+void add_to_row(SavingsRow& row, const Release& release, const PolicyOutcome& o, double count) {
+  row.spare_wte += count * release.spare_wte;
+  row.spare_beds += count * release.spare_beds;
+  add_scaled(row.acute_bed_days_avoided, o.acute_bed_days_avoided, count);
+  add_scaled(row.admissions_avoided, o.admissions_avoided, count);
+  add_scaled(row.acute_beds_closed, o.acute_beds_closed, count);
+  add_scaled(row.delayed_days_change, o.delayed_days_change, count);
+  add_scaled(row.community_cost_change, o.community_cost_change, count);
+  add_scaled(row.saving, o.saving, count);
+}
+
+/// One model in the area of `b`: both policies built, run, priced and added nationally.
+void add_model(Analysis& a, const AreaBaseline& b, const std::string& id, Searches& searches,
+               double count, NationalSums& sums) {
+  const IntegrationModel& model = a.models.find(id);
+  const Scenario flows = flows_under(b.area, a.models, model);
+  const Capacities& base_places = searched(searches, kBaselineModel, b.base, b, a);
+  const Capacities& places =
+      model.interfaces.processes_reformed ? searched(searches, model.id, flows, b, a) : base_places;
+  const Release release = release_scenario(flows, b, base_places, places, a.gain);
+  if (id == std::string(kBaselineModel)) {
+    sums.freed_wte += count * release.spare_wte;
+    sums.freed_wte_cost += count * release.spare_wte_cost;
+  }
+  const Scenario absorb = absorb_scenario(release, b);
+  const RunReport release_report = a.run(release.scenario);
+  const RunReport absorb_report = a.run(absorb);
+  for (const Policy p : kPolicies) {
+    const bool absorbing = p == Policy::Absorb;
+    const PolicyOutcome o = price_policy(b, absorbing ? absorb : release.scenario,
+                                         absorbing ? absorb_report : release_report, p, a.cfg);
+    SavingsRow& row = sums.rows[{id, p}];
+    row.model = id;
+    row.policy = policy_name(p);
+    add_to_row(row, release, o, count);
+  }
+}
+
+/// Adds `count` areas of the baseline `b` to the calibration sums.
+void add_calibration(CalibrationSums& c, const AreaBaseline& b, double count) {
+  const Values& delayed = values(b.report, "area", "acute_delayed_days_per_year");
+  add_scaled(c.emergency_admissions, values(b.report, "area", "acute_admissions_per_year"), count);
+  add_scaled(c.delayed_days, delayed, count);
+  add_scaled(c.delayed_patients, delayed, count / kDaysPerYear);
+  add_scaled(
+      c.community_spend,
+      Values(b.report.replications ? static_cast<std::size_t>(b.report.replications) : 0, b.budget),
+      count);
+  for (const Setting& s : b.base.settings) {
+    if (s.service != "acute_beds") continue;
+    Values weighted = values(b.report, s.name, "mean_stay");
+    const Values& admissions = values(b.report, s.name, "admissions");
+    for (std::size_t k = 0; k < weighted.size(); ++k)
+      weighted[k] *= admissions[k];
+    add_scaled(c.acute_stay_weighted, weighted, count);
+    add_scaled(c.acute_admissions, admissions, count);
+  }
+  for (const Setting& s : b.base.settings) {
+    if (!s.workforce || !is_community_service(s.service) || b.levers.count(s.name)) continue;
+    c.wte += count * s.workforce->wte;
+    c.direct_wte += count * s.workforce->wte * direct_care_share(b.base, s);
+  }
+}
+
+/// One archetype: its baseline, every model under both policies, its calibration figures.
+void add_archetype(Analysis& a, const Archetype& archetype, const std::vector<std::string>& ids,
+                   NationalSums& sums) {
+  const auto count = static_cast<double>(archetype.count);
+  const AreaBaseline b = baseline_area(a, archetype);
+  Searches searches;
+  searched(searches, kBaselineModel, b.base, b, a);  // run even if no model is asked for
+  sums.people += count * archetype.population;
+  sums.acute_cost += count * archetype.population * b.acute_cost_per_bed_day;
+  for (const std::string& id : ids)
+    add_model(a, b, id, searches, count, sums);
+  add_calibration(sums.calibration, b, count);
+}
+
+/// The national baseline beside the published figures of `config.calibration`.
+std::vector<CalibrationRow> calibrate(const NationalConfig& config, const CalibrationSums& c,
+                                      std::int64_t replications) {
+  Values stay = c.acute_stay_weighted;
+  for (std::size_t k = 0; k < stay.size(); ++k)
+    stay[k] = c.acute_admissions[k] > 0.0 ? stay[k] / c.acute_admissions[k] : 0.0;
+  const std::map<std::string, std::pair<Values, std::string>> simulated{
+      {"emergency_admissions_per_year", {c.emergency_admissions, ""}},
+      {"mean_acute_stay_days", {stay, "emergency stays, delays included"}},
+      {"delayed_patients_snapshot", {c.delayed_patients, "mean patients delayed at any moment"}},
+      {"delayed_days_per_year", {c.delayed_days, "acute delayed days"}},
+      {"community_services_spend_per_year",
+       {c.community_spend, "the modelled services' spend as a share of the whole sector's"}},
+      {"modelled_community_spend_per_year",
+       {c.community_spend, "district nursing and intermediate-care beds, overheads included"}},
+      {"direct_care_share",
+       {Values(static_cast<std::size_t>(replications), c.wte > 0.0 ? c.direct_wte / c.wte : 0.0),
+        "community teams' input"}},
+  };
+  std::vector<CalibrationRow> rows;
+  for (const CalibrationTarget& t : config.calibration) {
+    CalibrationRow row{t.name, {}, t.low, t.high, "not simulated", t.context};
+    if (auto it = simulated.find(t.name); it != simulated.end()) {
+      row.simulated = sim::estimate_mean(it->second.first);
+      row.note = it->second.second;
+    } else {
+      row.simulated.mean = std::nan("");
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+/// The models to run: those asked for, or every model of the file.
+std::vector<std::string> model_ids(const IntegrationModels& models, const SavingsOptions& options) {
+  std::vector<std::string> ids = options.models;
+  if (ids.empty()) {
+    for (const IntegrationModel& m : models.models)
+      ids.push_back(m.id);
+  }
+  return ids;
+}
+
+/// The report from the national sums: a row per model and policy, the weighted unit costs and
+/// the calibration.
+void fill_report(SavingsReport& report, const NationalConfig& config, const NationalSums& sums,
+                 const std::vector<std::string>& ids) {
+  for (const std::string& id : ids) {
+    for (const Policy p : kPolicies)
+      report.rows.push_back(sums.rows.at({id, p}));
+  }
+  report.acute_cost_per_bed_day = sums.people > 0.0 ? sums.acute_cost / sums.people : 0.0;
+  report.community_cost_per_wte = sums.freed_wte > 0.0 ? sums.freed_wte_cost / sums.freed_wte : 0.0;
+  report.calibration = calibrate(config, sums.calibration, report.replications);
+}
 
 }  // namespace
-
-std::int64_t minimal_capacity(const Scenario& scenario, const std::string& setting,
-                              const RunReport& base, const SavingsSettings& cfg,
-                              const SavingsRun& run, unsigned threads) {
-  Runner runner(run, threads);
-  return search_capacity(scenario, setting, base, cfg, runner);
-}
 
 const SavingsRow* SavingsReport::find(const std::string& model, const std::string& policy) const {
   for (const SavingsRow& r : rows) {
@@ -217,244 +444,27 @@ SavingsReport run_savings(const NationalConfig& config, const IntegrationModels&
   const auto start = std::chrono::steady_clock::now();
   const SavingsSettings& cfg = config.savings;
   const SavingsRun& run_length = options.quick ? cfg.quick : cfg.full;
-  const double gain = options.productivity_gain.value_or(cfg.productivity_gain);
-  Runner run(run_length, options.threads);
-
-  std::vector<std::string> ids = options.models;
-  if (ids.empty()) {
-    for (const IntegrationModel& m : models.models)
-      ids.push_back(m.id);
-  }
-  const IntegrationModel& baseline_model = models.find(kBaselineModel);
+  Analysis a{config,
+             models,
+             models.find(kBaselineModel),
+             cfg,
+             run_length,
+             options,
+             options.productivity_gain.value_or(cfg.productivity_gain),
+             Runner(run_length, options.threads)};
+  const std::vector<std::string> ids = model_ids(models, options);
 
   SavingsReport report;
   report.config_name = config.name;
   report.config_file = config.file;
-  report.productivity_gain = gain;
+  report.productivity_gain = a.gain;
   report.replications = run_length.replications;
   report.target_acute_occupancy = cfg.target_acute_occupancy;
-  std::map<std::pair<std::string, std::string>, SavingsRow> rows;
-  std::map<std::string, Values> calibration;
-  double people = 0.0;
-  double acute_cost = 0.0;
-  double freed_wte = 0.0;
-  double freed_wte_cost = 0.0;
-  double baseline_wte = 0.0;
-  double baseline_direct_wte = 0.0;
-
-  for (const Archetype& archetype : config.archetypes) {
-    const auto count = static_cast<double>(archetype.count);
-    const Scenario area = build_archetype(config, archetype, options.area_overrides, run_length);
-    const std::set<std::string> levers = lever_settings(area);
-    const std::set<std::string> absorb_teams = lever_settings(area, true);
-
-    Scenario base = apply_model(area, models, baseline_model);
-    switch_levers(base, Levers::Off);
-    const RunReport base_report = run(base);
-
-    // The community settings whose capacity the release policy may cut: in use at baseline,
-    // with a finite capacity, and not a lever team.
-    std::vector<std::string> targets;
-    for (const Setting& s : base.settings) {
-      if (!is_community_service(s.service) || levers.count(s.name)) continue;
-      if (s.capacity == sim::kUnlimited || !s.schedule.empty()) continue;
-      if (mean_of(values(base_report, s.name, "mean_occupancy")) <= 0.0) continue;
-      targets.push_back(s.name);
-    }
-
-    // The minimal capacities depend on the flows only, so models whose handoffs are those of
-    // the baseline share its search.
-    std::map<std::string, Search> searches;
-    const auto search_for = [&](const Scenario& flows, const std::string& key) -> const Search& {
-      auto it = searches.find(key);
-      if (it != searches.end()) return it->second;
-      Search found;
-      Scenario x = flows;
-      for (const std::string& t : targets) {
-        found.places[t] = search_capacity(x, t, base_report, cfg, run);
-        setting_named(x, t).capacity = found.places[t];  // later searches keep this one's cut
-      }
-      return searches.emplace(key, std::move(found)).first->second;
-    };
-    const Search& base_search = search_for(base, kBaselineModel);
-
-    const double area_acute_cost = acute_cost_per_bed_day(base);
-    double acute_beds = 0.0;
-    for (const Setting& s : base.settings) {
-      if (s.service == "acute_beds" && s.capacity != sim::kUnlimited) {
-        acute_beds += static_cast<double>(s.capacity);
-      }
-    }
-    people += count * archetype.population;
-    acute_cost += count * archetype.population * area_acute_cost;
-
-    for (const std::string& id : ids) {
-      const IntegrationModel& model = models.find(id);
-      Scenario flows = apply_model(area, models, model);
-      switch_levers(flows, Levers::Off);
-      const Search& search =
-          model.interfaces.processes_reformed ? search_for(flows, model.id) : base_search;
-
-      // Release: cut the WTE (and beds) the raised productivity frees.
-      Scenario release = flows;
-      raise_productivity(release, gain);
-      double spare_wte = 0.0;
-      double spare_beds = 0.0;
-      double spare_wte_cost = 0.0;
-      for (const std::string& t : targets) {
-        const Setting& before = setting_named(base, t);
-        const Setting& after = setting_named(release, t);
-        if (before.workforce) {
-          const double freed =
-              wte_for(base, before, static_cast<double>(base_search.places.at(t))) -
-              wte_for(release, after, static_cast<double>(search.places.at(t)));
-          spare_wte += freed;
-          for (const StaffGroup& g : base.staff_groups) {
-            if (g.name == before.workforce->staff_group)
-              spare_wte_cost += freed * g.cost_per_wte_year;
-          }
-          set_wte(release, t, after.workforce->wte - freed);
-        } else {
-          const double freed = static_cast<double>(base_search.places.at(t) - search.places.at(t));
-          spare_beds += freed;
-          setting_named(release, t).capacity = before.capacity - static_cast<std::int64_t>(freed);
-        }
-      }
-      if (id == std::string(kBaselineModel)) {
-        freed_wte += count * spare_wte;
-        freed_wte_cost += count * spare_wte_cost;
-      }
-
-      // Absorb: the same cut, with the freed WTE staffing the admission-avoidance and
-      // early-discharge teams in proportion to their configured sizes; other lever teams stay
-      // unstaffed.
-      Scenario absorb = release;
-      switch_levers(absorb, Levers::Absorb);
-      double lever_wte = 0.0;
-      for (const std::string& l : absorb_teams) {
-        const Setting& s = setting_named(absorb, l);
-        if (s.workforce) lever_wte += s.workforce->wte;
-      }
-      for (const std::string& l : levers) {
-        const Setting& s = setting_named(absorb, l);
-        if (!s.workforce) continue;
-        const double share =
-            absorb_teams.count(l) && lever_wte > 0.0 ? s.workforce->wte / lever_wte : 0.0;
-        set_wte(absorb, l, std::max(0.0, spare_wte) * share);
-      }
-
-      const RunReport release_report = run(release);
-      const RunReport absorb_report = run(absorb);
-      const double base_budget = community_budget(base, base_report, levers, false);
-      const Values& base_bed_days = values(base_report, "area", "acute_bed_days_per_year");
-      const Values& base_delayed = values(base_report, "area", "acute_delayed_days_per_year");
-      for (const auto& [policy, r, s] : {std::tuple<const char*, const RunReport&, const Scenario&>{
-                                             "release", release_report, release},
-                                         std::tuple<const char*, const RunReport&, const Scenario&>{
-                                             "absorb", absorb_report, absorb}}) {
-        const bool absorbing = std::string(policy) == "absorb";
-        SavingsRow& row = rows[{id, policy}];
-        row.model = id;
-        row.policy = policy;
-        row.spare_wte += count * spare_wte;
-        row.spare_beds += count * spare_beds;
-        const Values avoided =
-            difference(base_bed_days, values(r, "area", "acute_bed_days_per_year"));
-        const double budget_change =
-            community_budget(s, base_report, levers, absorbing) - base_budget;
-        const Values& bed_days = values(r, "area", "acute_bed_days_per_year");
-        const Values& base_days = values(base_report, "area", "acute_bed_days_per_year");
-        Values cost_change(avoided.size(), budget_change);
-        Values closed(avoided.size(), 0.0);
-        Values saving(avoided.size(), 0.0);
-        for (std::size_t k = 0; k < avoided.size(); ++k) {
-          // Only whole beds close, and only those beyond what the target occupancy needs -
-          // counted against what the baseline could already close, so a policy is credited
-          // with its own beds only. A closed bed saves a year at the target occupancy.
-          closed[k] = closable_beds(acute_beds, bed_days[k], cfg.target_acute_occupancy) -
-                      closable_beds(acute_beds, base_days[k], cfg.target_acute_occupancy);
-          saving[k] = closed[k] * kDaysPerYear * cfg.target_acute_occupancy * area_acute_cost -
-                      cost_change[k];
-        }
-        add_scaled(row.acute_bed_days_avoided, avoided, count);
-        add_scaled(row.admissions_avoided, values(r, "area", "admissions_avoided_per_year"), count);
-        add_scaled(row.acute_beds_closed, closed, count);
-        add_scaled(row.delayed_days_change,
-                   difference(values(r, "area", "acute_delayed_days_per_year"), base_delayed),
-                   count);
-        add_scaled(row.community_cost_change, cost_change, count);
-        add_scaled(row.saving, saving, count);
-      }
-    }
-
-    // Calibration: the national baseline beside the published figures.
-    add_scaled(calibration["emergency_admissions_per_year"],
-               values(base_report, "area", "acute_admissions_per_year"), count);
-    add_scaled(calibration["delayed_days_per_year"],
-               values(base_report, "area", "acute_delayed_days_per_year"), count);
-    add_scaled(calibration["delayed_patients_snapshot"],
-               values(base_report, "area", "acute_delayed_days_per_year"), count / kDaysPerYear);
-    add_scaled(
-        calibration["community_services_spend_per_year"],
-        Values(base_report.replications ? static_cast<std::size_t>(base_report.replications) : 0,
-               community_budget(base, base_report, levers, false)),
-        count);
-    for (const Setting& s : base.settings) {
-      if (s.service != "acute_beds") continue;
-      // Mean stay weighted by admissions: sum of stay x admissions, divided at the end.
-      Values weighted = values(base_report, s.name, "mean_stay");
-      const Values& admissions = values(base_report, s.name, "admissions");
-      for (std::size_t k = 0; k < weighted.size(); ++k)
-        weighted[k] *= admissions[k];
-      add_scaled(calibration["acute_stay_weighted"], weighted, count);
-      add_scaled(calibration["acute_admissions"], admissions, count);
-    }
-    for (const Setting& s : base.settings) {
-      if (!s.workforce || !is_community_service(s.service) || levers.count(s.name)) continue;
-      baseline_wte += count * s.workforce->wte;
-      baseline_direct_wte += count * s.workforce->wte * direct_care_share(base, s);
-    }
-  }
-
-  for (const std::string& id : ids) {
-    for (const char* policy : {"release", "absorb"})
-      report.rows.push_back(rows.at({id, policy}));
-  }
-  report.acute_cost_per_bed_day = people > 0.0 ? acute_cost / people : 0.0;
-  report.community_cost_per_wte = freed_wte > 0.0 ? freed_wte_cost / freed_wte : 0.0;
-
-  Values stay = calibration["acute_stay_weighted"];
-  const Values& admissions = calibration["acute_admissions"];
-  for (std::size_t k = 0; k < stay.size(); ++k)
-    stay[k] = admissions[k] > 0.0 ? stay[k] / admissions[k] : 0.0;
-  const std::map<std::string, std::pair<Values, std::string>> simulated{
-      {"emergency_admissions_per_year", {calibration["emergency_admissions_per_year"], ""}},
-      {"mean_acute_stay_days", {stay, "emergency stays, delays included"}},
-      {"delayed_patients_snapshot",
-       {calibration["delayed_patients_snapshot"], "mean patients delayed at any moment"}},
-      {"delayed_days_per_year", {calibration["delayed_days_per_year"], "acute delayed days"}},
-      {"community_services_spend_per_year",
-       {calibration["community_services_spend_per_year"],
-        "the modelled services' spend as a share of the whole sector's"}},
-      {"modelled_community_spend_per_year",
-       {calibration["community_services_spend_per_year"],
-        "district nursing and intermediate-care beds, overheads included"}},
-      {"direct_care_share",
-       {Values(static_cast<std::size_t>(report.replications),
-               baseline_wte > 0.0 ? baseline_direct_wte / baseline_wte : 0.0),
-        "community teams' input"}},
-  };
-  for (const CalibrationTarget& t : config.calibration) {
-    CalibrationRow row{t.name, {}, t.low, t.high, "not simulated", t.context};
-    if (auto it = simulated.find(t.name); it != simulated.end()) {
-      row.simulated = sim::estimate_mean(it->second.first);
-      row.note = it->second.second;
-    } else {
-      row.simulated.mean = std::nan("");
-    }
-    report.calibration.push_back(row);
-  }
-  report.simulated_replications = run.replications();
+  NationalSums sums;
+  for (const Archetype& archetype : config.archetypes)
+    add_archetype(a, archetype, ids, sums);
+  fill_report(report, config, sums, ids);
+  report.simulated_replications = a.run.replications();
   report.wall_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;

@@ -16,6 +16,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,18 +80,6 @@ struct SavingsReport {
 
   [[nodiscard]] const SavingsRow* find(const std::string& model, const std::string& policy) const;
 };
-
-/// The fewest places at `setting` of `scenario` that keep `base`'s service level (the 95th-
-/// percentile wait at `setting` no more than `cfg.wait_tolerance_days` above base's, its mean
-/// waiting line no longer than that rise of wait implies by Little's law - which counts those
-/// still waiting at the end - and the acute delayed transfer days no more than
-/// `cfg.delayed_days_tolerance` above base's), by bisection between
-/// the offered load (below it queues grow without limit) and today's capacity, assumed to pass.
-/// Every trial runs `run.replications` with the same seed, so two trials differ only by the
-/// capacity (common random numbers) and noise cannot reverse a step of the search.
-[[nodiscard]] std::int64_t minimal_capacity(const Scenario& scenario, const std::string& setting,
-                                            const RunReport& base, const SavingsSettings& cfg,
-                                            const SavingsRun& run, unsigned threads);
 
 [[nodiscard]] SavingsReport run_savings(const NationalConfig& config,
                                         const IntegrationModels& models,

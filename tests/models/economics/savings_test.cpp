@@ -26,6 +26,7 @@
 
 #include "support/queueing_theory.hpp"
 #include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/economics/capacity_search.hpp"
 #include "tcsim/models/economics/savings.hpp"
 #include "tcsim/models/economics/sensitivity.hpp"
 #include "tcsim/models/experiments/design.hpp"
@@ -498,9 +499,15 @@ namespace {
 /// The toy nation with two uncertain inputs: the nurses' cost per WTE and the gain.
 NationalConfig toy_nation_with_uncertain_inputs() {
   NationalConfig nation = toy_nation();
+  const auto input = [](const char* path, const sim::Distribution& d) {
+    models::UncertainInput u;  // by member: the file location is not part of the test
+    u.path = path;
+    u.distribution = d;
+    return u;
+  };
   nation.uncertain = {
-      {"area.staff_groups.nurse.cost_per_wte_year", sim::Distribution::uniform(30000, 50000)},
-      {"savings.productivity_gain", sim::Distribution::uniform(0.05, 0.15)},
+      input("area.staff_groups.nurse.cost_per_wte_year", sim::Distribution::uniform(30000, 50000)),
+      input("savings.productivity_gain", sim::Distribution::uniform(0.05, 0.15)),
   };
   return nation;
 }

@@ -94,7 +94,7 @@ class Tally {
   /// Sample variance (n - 1); NaN with fewer than two observations.
   [[nodiscard]] double variance() const noexcept {
     if (count_ < 2) return std::numeric_limits<double>::quiet_NaN();
-    const double n = static_cast<double>(count_);
+    const auto n = static_cast<double>(count_);
     return std::max(0.0, (sum_d2_ - sum_d_ * sum_d_ / n) / (n - 1.0));
   }
   [[nodiscard]] double min() const noexcept {

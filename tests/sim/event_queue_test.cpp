@@ -93,7 +93,7 @@ TEST_CASE("EventQueue orders extreme times: zero, subnormal, tiny, huge, infinit
                                       std::numeric_limits<double>::max(),
                                       std::numeric_limits<double>::infinity()};
   sim::EventQueue queue;
-  for (std::uint32_t i = static_cast<std::uint32_t>(ascending.size()); i-- > 0;) {
+  for (auto i = static_cast<std::uint32_t>(ascending.size()); i-- > 0;) {
     queue.push(ascending[i], EventPriority::Control, 0, i);
     queue.push(ascending[i], EventPriority::Capacity, 1, i);
   }

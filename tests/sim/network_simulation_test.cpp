@@ -285,7 +285,7 @@ class RuleChecker : public sim::Observer {
 
   void on_arrival(double t, EntityId id, std::uint32_t) override {
     tick(t);
-    if (entities_.count(id) != 0) fail(t, id, "arrives while alive");
+    if (entities_.contains(id)) fail(t, id, "arrives while alive");
     entities_[id] = Entity{};
   }
   void on_queue(double t, EntityId id, std::uint32_t s, std::uint32_t station) override {

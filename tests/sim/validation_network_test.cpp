@@ -36,8 +36,8 @@ constexpr int kNodes = 3;
 struct Jackson {
   Eigen::Vector3d external;  // gamma: external arrivals per day at each node
   Eigen::Matrix3d routing;   // P(i, j): probability of going from node i to node j
-  std::array<std::int64_t, kNodes> servers;
-  std::array<double, kNodes> mean_service;
+  std::array<std::int64_t, kNodes> servers{};
+  std::array<double, kNodes> mean_service{};
 };
 
 Jackson example_network() {
@@ -97,7 +97,7 @@ sim::NetworkSpec jackson_spec(const Jackson& j, double warmup, double horizon) {
 }
 
 const sim::StationResult& server(const NetworkResult& r, int node) {
-  return r.stations[static_cast<std::size_t>(2 * node + 1)];
+  return r.stations[2 * static_cast<std::size_t>(node) + 1];
 }
 
 }  // namespace
@@ -199,7 +199,7 @@ Eigen::VectorXd saturated_tandem_distribution(double mu_a, double mu_b) {
   rate(0, 1, static_cast<double>(kServersA) * mu_a);  // an A stay ends and goes straight into B
   for (int k = 0; k <= static_cast<int>(kServersA); ++k) {
     const int state = 1 + k;
-    const double in_service = static_cast<double>(kServersA - k);
+    const auto in_service = static_cast<double>(kServersA - k);
     if (k < kServersA) rate(state, state + 1, in_service * mu_a);  // one more blocked
     // B finishes: a blocked entity moves into B (its place at A refilled from A's line), or B
     // falls idle.

@@ -22,7 +22,7 @@ inline double erlang_b(std::int64_t c, double a) {
 /// Erlang C: the probability that an arrival to an M/M/c queue has to wait, from Erlang B:
 /// C = B / (1 - rho (1 - B)) with rho = a / c. Needs a < c (a stable queue).
 inline double erlang_c(std::int64_t c, double a) {
-  const double servers = static_cast<double>(c);
+  const auto servers = static_cast<double>(c);
   if (c < 1 || !(a >= 0.0 && a < servers)) {
     throw std::invalid_argument("erlang_c: needs c >= 1 and 0 <= a < c");
   }

@@ -62,6 +62,8 @@ inline std::string describe(const sim::Estimate& e) {
 }  // namespace tcsim::test
 
 /// REQUIREs that `theory` lies in the interval of `estimate` (a sim::Estimate at kConfidence).
+/// A macro so that Catch2 reports the caller's line.
+// NOLINTNEXTLINE(cppcoreguidelines-macro-usage): see above
 #define TCSIM_REQUIRE_IN_CI(what, estimate, theory)                                         \
   do {                                                                                      \
     const ::tcsim::sim::Estimate& tcsim_estimate = (estimate);                              \

@@ -89,7 +89,7 @@ TEST_CASE("names must be printable UTF-8, wherever they come from", "[strict][na
   REQUIRE_THROWS_WITH(parse_scenario(text, "n.yaml", {{"name", "a\x1b[2Jb"}}),
                       Contains("control character") && Contains("a\\x1b[2Jb"));
   std::string quoted_key = text;
-  quoted_key.replace(quoted_key.find("  ward:"), 7, "  \"ward\\r\":");
+  quoted_key.replace(quoted_key.find("  ward:"), 7, R"(  "ward\r":)");
   REQUIRE_THROWS_WITH(parse_scenario(quoted_key, "k.yaml"),
                       Contains("k.yaml:4:3") && Contains("'settings.ward\\x0d'") &&
                           Contains("expected a name of printable UTF-8 text"));

@@ -32,7 +32,7 @@ const ConfigLocation kCommandLine{"given.yaml", 0, 0, ""};
 
 /// A FIFO with no writer: opening it for reading the usual way would wait forever.
 std::string make_fifo(const test::TempDir& dir) {
-  const std::string path = (dir.path() / "pipe.yaml").string();
+  std::string path = (dir.path() / "pipe.yaml").string();
   REQUIRE(::mkfifo(path.c_str(), 0600) == 0);
   return path;
 }

@@ -51,7 +51,7 @@ std::string small_file(const test::TempDir& dir, const std::string& name = "r.h5
     t.delayed = {0.0, 1.0, 0.0};
     tasks.push_back(t);
   }
-  const std::string path = (dir.path() / name).string();
+  std::string path = (dir.path() / name).string();
   write_results_file(path, meta, tabulate(tasks, 1));
   return path;
 }

@@ -309,7 +309,10 @@ std::string format_tornado_csv(const ResultsReport& r) {
   return out;
 }
 
-std::string format_report_markdown(const ResultsReport& r) {
+namespace {
+
+// Title, file, design and baseline.
+std::string markdown_header(const ResultsReport& r) {
   std::string md = fmt::format("# Results: {}\n\n", r.meta.experiment_name);
   md += fmt::format(
       "- File: `{}` ({}; {} of {} tasks{})\n- Design: {}, {} design points x {} replications, "
@@ -317,8 +320,11 @@ std::string format_report_markdown(const ResultsReport& r) {
       r.file, r.meta.tcsim_version, r.rows, r.meta.tasks_expected(),
       r.complete ? "" : " - INCOMPLETE: resume the batch for the rest", r.meta.design_kind,
       r.meta.point_names.size(), r.meta.replications, r.meta.seed, r.meta.point_names[r.baseline]);
+  return md;
+}
 
-  // The key metrics: the area's headline figures if the file has them, else the first few.
+/// The key metrics: the area's headline figures if the file has them, else the first few.
+std::vector<std::size_t> key_metrics(const ResultsReport& r) {
   std::vector<std::size_t> key;
   for (const char* k :
        {"area.cost_per_year", "area.acute_bed_days_per_year", "area.acute_delayed_days_per_year",
@@ -330,22 +336,34 @@ std::string format_report_markdown(const ResultsReport& r) {
   for (std::size_t m = 0; key.size() < 4 && m < r.metric_keys.size(); ++m) {
     if (std::find(key.begin(), key.end(), m) == key.end()) key.push_back(m);
   }
+  return key;
+}
 
-  md += "## Key metrics by design point (mean ± 95% CI half-width)\n\n| design point |";
+// The markdown line under a table's header: one "---|" per key metric after the name column.
+std::string separator_row(std::size_t columns) {
+  std::string md = "\n|---|";
+  for (std::size_t i = 0; i < columns; ++i)
+    md += "---|";
+  return md + "\n";
+}
+
+std::string key_metrics_table(const ResultsReport& r, const std::vector<std::size_t>& key) {
+  std::string md = "## Key metrics by design point (mean ± 95% CI half-width)\n\n| design point |";
   for (std::size_t m : key)
     md += fmt::format(" {} ({}) |", r.metric_keys[m], r.metric_units[m]);
-  md += "\n|---|";
-  for (std::size_t i = 0; i < key.size(); ++i)
-    md += "---|";
-  md += "\n";
+  md += separator_row(key.size());
   for (std::size_t p = 0; p < r.points.size(); ++p) {
     md += fmt::format("| {} |", r.meta.point_names[p]);
     for (std::size_t m : key)
       md += fmt::format(" {} |", with_ci(r.points[p][m].estimate));
     md += "\n";
   }
+  return md;
+}
 
-  md += fmt::format(
+// Each design point but the baseline, paired with the baseline replication by replication.
+std::string differences_table(const ResultsReport& r, const std::vector<std::size_t>& key) {
+  std::string md = fmt::format(
       "\n## Paired differences against {} (mean ± 95% CI)\n\n"
       "Replication k of each design point is paired with replication k of the "
       "baseline: they share random numbers, so the difference is measured more "
@@ -353,10 +371,7 @@ std::string format_report_markdown(const ResultsReport& r) {
       r.meta.point_names[r.baseline]);
   for (std::size_t m : key)
     md += fmt::format(" {} |", r.metric_keys[m]);
-  md += "\n|---|";
-  for (std::size_t i = 0; i < key.size(); ++i)
-    md += "---|";
-  md += "\n";
+  md += separator_row(key.size());
   for (std::size_t p = 0; p < r.points.size(); ++p) {
     if (p == r.baseline) continue;
     md += fmt::format("| {} |", r.meta.point_names[p]);
@@ -366,78 +381,98 @@ std::string format_report_markdown(const ResultsReport& r) {
     }
     md += "\n";
   }
+  return md;
+}
 
+// Relative precision of the cost metric (else the first key metric) against the target;
+// empty if the file has no metric.
+std::string replications_section(const ResultsReport& r, const std::vector<std::size_t>& key) {
+  if (r.metric_keys.empty()) return {};
   const std::size_t judged = r.cost_metric ? *r.cost_metric : (key.empty() ? 0 : key.front());
-  if (!r.metric_keys.empty()) {
+  std::string md = fmt::format(
+      "\n## Do the replications suffice? ({})\n\nThe CI half-width relative to the mean, and "
+      "the replications that would bring it to ±{:.0f}% (n x (half-width / ({:.0f}% x "
+      "|mean|))^2). The paired difference's half-width is what a comparison needs; it is "
+      "shown beside.\n\n| design point | n | relative half-width | replications for ±{:.0f}% "
+      "| paired difference half-width |\n|---|---|---|---|---|\n",
+      r.metric_keys[judged], 100 * r.target_precision, 100 * r.target_precision,
+      100 * r.target_precision);
+  std::size_t short_of = 0;
+  for (std::size_t p = 0; p < r.points.size(); ++p) {
+    const PointMetric& pm = r.points[p][judged];
+    const sim::Estimate& e = pm.estimate;
+    const bool enough = pm.replications_needed && *pm.replications_needed <= e.n;
+    if (!enough) ++short_of;
     md += fmt::format(
-        "\n## Do the replications suffice? ({})\n\nThe CI half-width relative to the mean, and "
-        "the replications that would bring it to ±{:.0f}% (n x (half-width / ({:.0f}% x "
-        "|mean|))^2). The paired difference's half-width is what a comparison needs; it is "
-        "shown beside.\n\n| design point | n | relative half-width | replications for ±{:.0f}% "
-        "| paired difference half-width |\n|---|---|---|---|---|\n",
-        r.metric_keys[judged], 100 * r.target_precision, 100 * r.target_precision,
-        100 * r.target_precision);
-    std::size_t short_of = 0;
-    for (std::size_t p = 0; p < r.points.size(); ++p) {
-      const PointMetric& pm = r.points[p][judged];
-      const sim::Estimate& e = pm.estimate;
-      const bool enough = pm.replications_needed && *pm.replications_needed <= e.n;
-      if (!enough) ++short_of;
-      md += fmt::format(
-          "| {} | {} | {} | {}{} | {} |\n", r.meta.point_names[p], e.n,
-          e.half_width && e.mean != 0.0
-              ? fmt::format("{:.2f}%", 100.0 * *e.half_width / std::abs(e.mean))
-              : "n/a",
-          pm.replications_needed ? std::to_string(*pm.replications_needed) : "n/a",
-          enough ? " (enough)" : "",
-          pm.difference && pm.difference->half_width ? shown(*pm.difference->half_width) : "-");
-    }
-    md += short_of == 0 ? "\nEvery design point meets the target.\n"
-                        : fmt::format("\n{} design point(s) fall short of the target.\n", short_of);
+        "| {} | {} | {} | {}{} | {} |\n", r.meta.point_names[p], e.n,
+        e.half_width && e.mean != 0.0
+            ? fmt::format("{:.2f}%", 100.0 * *e.half_width / std::abs(e.mean))
+            : "n/a",
+        pm.replications_needed ? std::to_string(*pm.replications_needed) : "n/a",
+        enough ? " (enough)" : "",
+        pm.difference && pm.difference->half_width ? shown(*pm.difference->half_width) : "-");
   }
+  md += short_of == 0 ? "\nEvery design point meets the target.\n"
+                      : fmt::format("\n{} design point(s) fall short of the target.\n", short_of);
+  return md;
+}
 
-  if (r.cost_metric) {
-    md += fmt::format(
-        "\n## Savings against {} ({}, baseline minus design point)\n\n"
-        "| design point | saving | 95% CI |\n|---|---|---|\n",
-        r.meta.point_names[r.baseline], r.metric_keys[*r.cost_metric]);
-    for (std::size_t p = 0; p < r.points.size(); ++p) {
-      const auto& d = r.points[p][*r.cost_metric].difference;
-      md +=
-          fmt::format("| {} | {} | {} |\n", r.meta.point_names[p], d ? shown(-d->mean) : "n/a",
+// Saving of each design point against the baseline (needs the cost metric).
+std::string savings_table(const ResultsReport& r) {
+  std::string md = fmt::format(
+      "\n## Savings against {} ({}, baseline minus design point)\n\n"
+      "| design point | saving | 95% CI |\n|---|---|---|\n",
+      r.meta.point_names[r.baseline], r.metric_keys[*r.cost_metric]);
+  for (std::size_t p = 0; p < r.points.size(); ++p) {
+    const auto& d = r.points[p][*r.cost_metric].difference;
+    md += fmt::format("| {} | {} | {} |\n", r.meta.point_names[p], d ? shown(-d->mean) : "n/a",
                       d && d->half_width ? fmt::format("{} to {}", shown(-d->mean - *d->half_width),
                                                        shown(-d->mean + *d->half_width))
                                          : "-");
-    }
-    md += "\n## Sensitivity (tornado)\n\n";
-    if (r.tornado.empty()) {
-      md += "No numeric factor varies in this experiment.\n";
-    } else {
-      md += fmt::format(
-          "Saving at each factor's lowest and highest value, the others held (linear fit over "
-          "the design points' mean savings, models as indicators); central {}. The swing's 95% "
-          "CI comes from the fit's residuals: a swing within it is not distinguishable from "
-          "chance.\n\n| factor | low | high | saving at low | saving at high | swing ± 95% CI "
-          "|\n|---|---|---|---|---|---|\n",
-          shown(r.tornado_central));
-      for (const TornadoRow& row : r.tornado) {
-        md += fmt::format("| {} | {} | {} | {} | {} | {}{} |\n", row.factor, shown(row.low_value),
-                          shown(row.high_value), shown(row.output_at_low),
-                          shown(row.output_at_high), shown(row.output_at_high - row.output_at_low),
-                          row.swing_half_width ? " ± " + shown(*row.swing_half_width) : "");
-      }
-    }
   }
-  if (r.key_setting) {
-    md += fmt::format(
-        "\n## Warm-up\n\nMSER-5 on the daily occupancy of {} (baseline, mean over its "
-        "replications) suggests deleting the first **{} days**; the scenario's warm-up is {} "
-        "days{}.\n",
-        r.meta.settings[*r.key_setting], r.mser5_warmup_days, shown(r.configured_warmup_days),
-        static_cast<double>(r.mser5_warmup_days) <= r.configured_warmup_days
-            ? " - enough"
-            : " - consider a longer warm-up");
+  return md;
+}
+
+std::string tornado_section(const ResultsReport& r) {
+  std::string md = "\n## Sensitivity (tornado)\n\n";
+  if (r.tornado.empty()) return md + "No numeric factor varies in this experiment.\n";
+  md += fmt::format(
+      "Saving at each factor's lowest and highest value, the others held (linear fit over "
+      "the design points' mean savings, models as indicators); central {}. The swing's 95% "
+      "CI comes from the fit's residuals: a swing within it is not distinguishable from "
+      "chance.\n\n| factor | low | high | saving at low | saving at high | swing ± 95% CI "
+      "|\n|---|---|---|---|---|---|\n",
+      shown(r.tornado_central));
+  for (const TornadoRow& row : r.tornado) {
+    md += fmt::format("| {} | {} | {} | {} | {} | {}{} |\n", row.factor, shown(row.low_value),
+                      shown(row.high_value), shown(row.output_at_low), shown(row.output_at_high),
+                      shown(row.output_at_high - row.output_at_low),
+                      row.swing_half_width ? " ± " + shown(*row.swing_half_width) : "");
   }
+  return md;
+}
+
+// MSER-5's warm-up against the scenario's; empty without a key setting.
+std::string warmup_section(const ResultsReport& r) {
+  if (!r.key_setting) return {};
+  return fmt::format(
+      "\n## Warm-up\n\nMSER-5 on the daily occupancy of {} (baseline, mean over its "
+      "replications) suggests deleting the first **{} days**; the scenario's warm-up is {} "
+      "days{}.\n",
+      r.meta.settings[*r.key_setting], r.mser5_warmup_days, shown(r.configured_warmup_days),
+      static_cast<double>(r.mser5_warmup_days) <= r.configured_warmup_days
+          ? " - enough"
+          : " - consider a longer warm-up");
+}
+
+}  // namespace
+
+std::string format_report_markdown(const ResultsReport& r) {
+  const std::vector<std::size_t> key = key_metrics(r);
+  std::string md = markdown_header(r) + key_metrics_table(r, key) + differences_table(r, key) +
+                   replications_section(r, key);
+  if (r.cost_metric) md += savings_table(r) + tornado_section(r);
+  md += warmup_section(r);
   md +=
       "\n## Files\n\n- `summary.csv`: every metric of every design point (mean, CI, "
       "replications needed)\n- `differences.csv`: paired differences against the baseline\n"

@@ -28,73 +28,17 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "tcsim/models/results/hdf5_handles.hpp"
+
 namespace tcsim::models {
 namespace {
 
 constexpr std::int64_t kFormatVersion = 1;
 const double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-/// The innermost HDF5 error description (e.g. the system's "File too large"), for messages.
-std::string hdf5_cause() {
-  std::string cause;
-  H5Ewalk2(
-      H5E_DEFAULT, H5E_WALK_UPWARD,
-      [](unsigned n, const H5E_error2_t* e, void* out) -> herr_t {
-        if (n == 0 && e->desc) *static_cast<std::string*>(out) = e->desc;
-        return 0;
-      },
-      &cause);
-  return cause.empty() ? "unknown HDF5 error" : cause;
-}
-
-/// An HDF5 failure while working on `path`.
-struct Hdf5Error : ResultsFileError {
-  Hdf5Error(const std::string& path, const std::string& what)
-      : ResultsFileError(
-            fmt::format("results file '{}': {} failed: {}", path, what, hdf5_cause())) {}
-};
-
-/// Owns one HDF5 identifier and closes it with the matching function.
-class Handle {
- public:
-  Handle() = default;
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, -1)), close_(o.close_) {}
-  Handle& operator=(Handle&& o) noexcept {
-    reset();
-    id_ = std::exchange(o.id_, -1);
-    close_ = o.close_;
-    return *this;
-  }
-  ~Handle() { reset(); }
-  operator hid_t() const { return id_; }  // NOLINT: a handle is used where an id is
-  hid_t release() { return std::exchange(id_, -1); }
-  void reset() {
-    if (id_ >= 0 && close_) close_(id_);
-    id_ = -1;
-  }
-
- private:
-  hid_t id_ = -1;
-  herr_t (*close_)(hid_t) = nullptr;
-};
-
-/// Checks HDF5 calls against one file, naming it in errors.
-class Hdf5 {
- public:
-  explicit Hdf5(std::string path) : path_(std::move(path)) {}
-  Handle own(hid_t id, herr_t (*close)(hid_t), const char* what) const {
-    if (id < 0) throw Hdf5Error(path_, what);
-    return Handle(id, close);
-  }
-  void check(herr_t status, const char* what) const {
-    if (status < 0) throw Hdf5Error(path_, what);
-  }
-  [[nodiscard]] const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
+using hdf5::Handle;
+using hdf5::Hdf5;
+using hdf5::Hdf5Error;
 
 Handle string_type(const Hdf5& h5) {
   Handle t = h5.own(H5Tcopy(H5T_C_S1), H5Tclose, "H5Tcopy");

@@ -748,13 +748,23 @@ class Reader {
   ResultsFile read(hid_t file) const;
 
  private:
+  // The steps of read(), in the order the file is checked.
+  void read_identity(hid_t file, ResultsMetadata& meta) const;
+  void read_shard(hid_t file, ResultsMetadata& meta) const;
+  void read_config(hid_t file, ResultsMetadata& meta) const;
+  void read_design(hid_t file, ResultsMetadata& meta) const;
+  std::vector<hsize_t> read_task_columns(hid_t summary, ResultsTable& t) const;
+  void check_tasks(const ResultsMetadata& meta, const ResultsTable& t) const;
+  void read_metrics(hid_t summary, const std::vector<hsize_t>& per_row, ResultsTable& t) const;
+  void read_timeseries(hid_t file, ResultsMetadata& meta, ResultsTable& t) const;
+  void check_counts(hid_t file, const ResultsFile& out) const;
+
   const Hdf5& h5_;
   std::uint64_t file_bytes_;
 };
 
-ResultsFile Reader::read(hid_t file) const {
-  ResultsFile out;
-  ResultsMetadata& meta = out.meta;
+// The root's identity: format, version, what wrote it, the experiment and its seed.
+void Reader::read_identity(hid_t file, ResultsMetadata& meta) const {
   const std::string root = "/";
   if (text_attribute(file, root, "format").value_or("") != "tcsim-results") {
     fail("not a tcsim results file (no format=\"tcsim-results\")");
@@ -770,6 +780,11 @@ ResultsFile Reader::read(hid_t file) const {
   meta.design_kind = text_attribute(file, root, "design_kind").value_or("");
   meta.seed =
       integer_attribute<std::uint64_t>(file, root, "master_seed", H5T_NATIVE_UINT64).value_or(0);
+}
+
+// The replications per design point, and the shard (if any) the file holds.
+void Reader::read_shard(hid_t file, ResultsMetadata& meta) const {
+  const std::string root = "/";
   const auto replications =
       integer_attribute<std::int64_t>(file, root, "replications", H5T_NATIVE_INT64);
   if (!replications || *replications < 1 || *replications > kMaxResultsTasks) {
@@ -793,21 +808,26 @@ ResultsFile Reader::read(hid_t file) const {
     meta.shard_index = *shard_index;
     meta.shard_count = *shard_count;
   }
+}
 
-  if (has(file, root, "config")) {
-    const Handle config = group(file, root, "config");
-    for (const auto& [name, text_out] :
-         {std::pair<const char*, std::string*>{"experiment", &meta.experiment_text},
-          {"scenario", &meta.scenario_text},
-          {"integration_models", &meta.models_text},
-          {"inputs", &meta.inputs_text}}) {
-      if (has(config, "/config", name))
-        *text_out = text(dataset(config, "/config", name), false, at("/config", name));
-    }
+// The input files' texts kept in /config, each optional.
+void Reader::read_config(hid_t file, ResultsMetadata& meta) const {
+  const std::string root = "/";
+  if (!has(file, root, "config")) return;
+  const Handle config = group(file, root, "config");
+  for (const auto& [name, text_out] :
+       {std::pair<const char*, std::string*>{"experiment", &meta.experiment_text},
+        {"scenario", &meta.scenario_text},
+        {"integration_models", &meta.models_text},
+        {"inputs", &meta.inputs_text}}) {
+    if (has(config, "/config", name))
+      *text_out = text(dataset(config, "/config", name), false, at("/config", name));
   }
+}
 
-  // The design: P points, each with a name, a model and one value per factor.
-  const Handle design = group(file, root, "design");
+// The design: P points, each with a name, a model and one value per factor.
+void Reader::read_design(hid_t file, ResultsMetadata& meta) const {
+  const Handle design = group(file, "/", "design");
   meta.point_names = string_list(dataset(design, "/design", "name"), false, "/design/name");
   const std::size_t points = meta.point_names.size();
   if (points == 0) fail("/design/name lists no design point");
@@ -838,10 +858,10 @@ ResultsFile Reader::read(hid_t file) const {
     meta.factor_values.push_back(numbers<double>(
         dataset(design, "/design", name), at("/design", name), H5T_NATIVE_DOUBLE, per_point));
   }
+}
 
-  // The rows: N tasks, each a distinct (design point, replication) of the design (and shard).
-  ResultsTable& t = out.table;
-  const Handle summary = group(file, root, "summary");
+// The (design point, replication) columns of /summary; returns their shape (one column).
+std::vector<hsize_t> Reader::read_task_columns(hid_t summary, ResultsTable& t) const {
   const Handle design_point = dataset(summary, "/summary", "design_point");
   const Shape rows_shape = dataset_shape(design_point, "/summary/design_point");
   if (rows_shape.dims.size() != 1)
@@ -852,6 +872,12 @@ ResultsFile Reader::read(hid_t file) const {
       numbers<std::int64_t>(design_point, "/summary/design_point", H5T_NATIVE_INT64, per_row);
   t.replication = numbers<std::int64_t>(dataset(summary, "/summary", "replication"),
                                         "/summary/replication", H5T_NATIVE_INT64, per_row);
+  return per_row;
+}
+
+// Each row must be a distinct task of the design (and of the shard).
+void Reader::check_tasks(const ResultsMetadata& meta, const ResultsTable& t) const {
+  const std::size_t points = meta.point_names.size();
   std::vector<std::pair<std::int64_t, std::int64_t>> tasks;
   tasks.reserve(t.rows());
   for (std::size_t row = 0; row < t.rows(); ++row) {
@@ -876,6 +902,11 @@ ResultsFile Reader::read(hid_t file) const {
     fail(fmt::format("/summary holds design point {}, replication {} twice", twice->first,
                      twice->second));
   }
+}
+
+// Every other dataset of /summary is a metric column, one value per row.
+void Reader::read_metrics(hid_t summary, const std::vector<hsize_t>& per_row,
+                          ResultsTable& t) const {
   for (const std::string& n : links(summary, "/summary")) {
     if (n == "design_point" || n == "replication") continue;
     const std::string where = at("/summary", n);
@@ -892,56 +923,75 @@ ResultsFile Reader::read(hid_t file) const {
     c.values = numbers<double>(d, where, H5T_NATIVE_DOUBLE, per_row);
     t.metrics.push_back(std::move(c));
   }
+}
 
-  // Daily series: [row][day][setting], the settings named in /timeseries/settings.
-  if (has(file, root, "timeseries")) {
-    const Handle series = group(file, root, "timeseries");
-    meta.settings =
-        string_list(dataset(series, "/timeseries", "settings"), false, "/timeseries/settings");
-    if (has(series, "/timeseries", "services")) {
-      meta.services =
-          string_list(dataset(series, "/timeseries", "services"), false, "/timeseries/services");
-      if (meta.services.size() != meta.settings.size()) {
-        fail(fmt::format("/timeseries/services has {} rows, /timeseries/settings has {}",
-                         meta.services.size(), meta.settings.size()));
-      }
-    } else {
-      meta.services.assign(meta.settings.size(), "");
+// Daily series (optional): [row][day][setting], the settings named in /timeseries/settings.
+void Reader::read_timeseries(hid_t file, ResultsMetadata& meta, ResultsTable& t) const {
+  if (!has(file, "/", "timeseries")) return;
+  const Handle series = group(file, "/", "timeseries");
+  meta.settings =
+      string_list(dataset(series, "/timeseries", "settings"), false, "/timeseries/settings");
+  if (has(series, "/timeseries", "services")) {
+    meta.services =
+        string_list(dataset(series, "/timeseries", "services"), false, "/timeseries/services");
+    if (meta.services.size() != meta.settings.size()) {
+      fail(fmt::format("/timeseries/services has {} rows, /timeseries/settings has {}",
+                       meta.services.size(), meta.settings.size()));
     }
-    const Handle occupancy = dataset(series, "/timeseries", "occupancy");
-    const Shape s = dataset_shape(occupancy, "/timeseries/occupancy");
-    if (s.dims.size() != 3 || s.dims[0] != t.rows() || s.dims[2] != meta.settings.size()) {
-      fail(fmt::format(
-          "/timeseries/occupancy has the shape {}, expected [{}, days, {}] ({} rows "
-          "in /summary, {} settings)",
-          shape_text(s.dims), t.rows(), meta.settings.size(), t.rows(), meta.settings.size()));
-    }
-    t.occupancy = numbers<double>(occupancy, "/timeseries/occupancy", H5T_NATIVE_DOUBLE, s.dims);
-    if (has(series, "/timeseries", "delayed")) {
-      t.delayed = numbers<double>(dataset(series, "/timeseries", "delayed"), "/timeseries/delayed",
-                                  H5T_NATIVE_DOUBLE, s.dims);
-    }
-    if (s.dims[1] > 0 && s.dims[2] > 0) {
-      t.days = static_cast<std::size_t>(s.dims[1]);
-      t.settings = static_cast<std::size_t>(s.dims[2]);
-    } else {
-      t.occupancy.clear();
-      t.delayed.clear();
-    }
+  } else {
+    meta.services.assign(meta.settings.size(), "");
   }
+  const Handle occupancy = dataset(series, "/timeseries", "occupancy");
+  const Shape s = dataset_shape(occupancy, "/timeseries/occupancy");
+  if (s.dims.size() != 3 || s.dims[0] != t.rows() || s.dims[2] != meta.settings.size()) {
+    fail(fmt::format(
+        "/timeseries/occupancy has the shape {}, expected [{}, days, {}] ({} rows "
+        "in /summary, {} settings)",
+        shape_text(s.dims), t.rows(), meta.settings.size(), t.rows(), meta.settings.size()));
+  }
+  t.occupancy = numbers<double>(occupancy, "/timeseries/occupancy", H5T_NATIVE_DOUBLE, s.dims);
+  if (has(series, "/timeseries", "delayed")) {
+    t.delayed = numbers<double>(dataset(series, "/timeseries", "delayed"), "/timeseries/delayed",
+                                H5T_NATIVE_DOUBLE, s.dims);
+  }
+  if (s.dims[1] > 0 && s.dims[2] > 0) {
+    t.days = static_cast<std::size_t>(s.dims[1]);
+    t.settings = static_cast<std::size_t>(s.dims[2]);
+  } else {
+    t.occupancy.clear();
+    t.delayed.clear();
+  }
+}
 
-  // What the file says of itself must agree with what it holds.
-  const auto present = static_cast<std::int64_t>(t.rows());
-  out.complete = present == meta.tasks_expected();
+// What the file says of itself (task counts, completeness) must agree with what it holds.
+void Reader::check_counts(hid_t file, const ResultsFile& out) const {
+  const auto present = static_cast<std::int64_t>(out.table.rows());
+  const ResultsMetadata& meta = out.meta;
   for (const auto& [name, value] : {std::pair<const char*, std::int64_t>{"tasks_present", present},
                                     {"tasks_expected", meta.tasks_expected()},
                                     {"complete", std::int64_t{out.complete}}}) {
-    const auto found = integer_attribute<std::int64_t>(file, root, name, H5T_NATIVE_INT64);
+    const auto found = integer_attribute<std::int64_t>(file, "/", name, H5T_NATIVE_INT64);
     if (found && *found != value) {
       fail(fmt::format("its attribute {} is {}, but it holds {} of {} tasks", name, *found, present,
                        meta.tasks_expected()));
     }
   }
+}
+
+ResultsFile Reader::read(hid_t file) const {
+  ResultsFile out;
+  read_identity(file, out.meta);
+  read_shard(file, out.meta);
+  read_config(file, out.meta);
+  read_design(file, out.meta);
+  // The rows: N tasks, each a distinct (design point, replication) of the design (and shard).
+  const Handle summary = group(file, "/", "summary");
+  const std::vector<hsize_t> per_row = read_task_columns(summary, out.table);
+  check_tasks(out.meta, out.table);
+  read_metrics(summary, per_row, out.table);
+  read_timeseries(file, out.meta, out.table);
+  out.complete = static_cast<std::int64_t>(out.table.rows()) == out.meta.tasks_expected();
+  check_counts(file, out);
   return out;
 }
 

@@ -4,18 +4,16 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
+#include <vector>
 
 #include <fmt/format.h>
-#include <boost/random/uniform_01.hpp>
 
-#include "tcsim/models/config/config_node.hpp"
-#include "tcsim/models/config/distribution_config.hpp"
-#include "tcsim/models/config/input_file.hpp"
 #include "tcsim/models/config/scenario_loader.hpp"
-#include "tcsim/models/policy/productivity.hpp"
 #include "tcsim/models/experiments/design.hpp"
 #include "tcsim/models/network/network_builder.hpp"
+#include "tcsim/models/policy/productivity.hpp"
 #include "tcsim/models/run/replication.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 #include "tcsim/sim/random.hpp"
@@ -23,47 +21,9 @@
 namespace tcsim::models {
 namespace {
 
-bool flag(const ConfigNode& node) {
-  if (node.is_word("true")) return true;
-  if (node.is_word("false")) return false;
-  node.fail("expected true or false");
-}
-
 /// "0.1", "300": the shortest text that reads back as the same double.
 std::string value_text(double v) {
   return fmt::format("{}", v);
-}
-
-ExperimentFactor read_factor(const std::string& path, const ConfigNode& node, DesignKind design) {
-  ExperimentFactor f;
-  f.path = path;
-  switch (design) {
-    case DesignKind::grid: {
-      node.expect_keys({"levels"});
-      for (const ConfigNode& level : node.at("levels", "a list of values").items("values"))
-        f.levels.push_back(level.number("a number"));
-      if (f.levels.empty()) node.at("levels", "").fail("expected at least one level");
-      break;
-    }
-    case DesignKind::lhs: {
-      node.expect_keys({"range", "integer"});
-      const ConfigNode range = node.at("range", "[low, high]");
-      const std::vector<ConfigNode> ends = range.items("[low, high]");
-      if (ends.size() != 2) range.fail("expected [low, high]");
-      f.low = ends[0].number("a number");
-      f.high = ends[1].number("a number");
-      if (!(f.low < f.high)) range.fail("expected low < high");
-      if (auto i = node.find("integer")) f.integer = flag(*i);
-      break;
-    }
-    case DesignKind::psa: {
-      node.expect_keys({"draw", "integer"});
-      f.distribution = parse_distribution(node.at("draw", "{distribution: NAME, ...}"));
-      if (auto i = node.find("integer")) f.integer = flag(*i);
-      break;
-    }
-  }
-  return f;
 }
 
 /// The factor settings (one row per setting, one value per factor), before crossing with models.
@@ -133,80 +93,6 @@ Overrides factor_overrides(const Experiment& e, const DesignPoint& p) {
   return o;
 }
 
-}  // namespace
-
-const char* design_kind_name(DesignKind kind) {
-  switch (kind) {
-    case DesignKind::grid:
-      return "grid";
-    case DesignKind::lhs:
-      return "lhs";
-    case DesignKind::psa:
-      return "psa";
-  }
-  return "?";
-}
-
-namespace {
-
-/// The models file (from `models_file:`, else the default) and the model IDs `models:` names.
-std::vector<std::string> read_models(Experiment& e, const ConfigNode& root,
-                                     const std::string& default_models_file,
-                                     std::optional<IntegrationModels>& models) {
-  std::vector<std::string> ids;
-  const std::optional<ConfigNode> m = root.find("models");
-  const std::optional<ConfigNode> mf = root.find("models_file");
-  if (!m) {
-    if (mf) mf->fail("models_file needs models: (all, or a list of IDs)");
-    return ids;
-  }
-  // The default is the shipped file, outside any confinement; a named one is resolved and
-  // confined like every path written in the experiment.
-  e.models_file = mf ? mf->named_file("a file path") : default_models_file;
-  e.models_text = read_input_file(e.models_file, (mf ? *mf : *m).location(), "a models file");
-  models = parse_integration_models(e.models_text, e.models_file);
-  std::vector<std::string> known;
-  for (const IntegrationModel& im : models->models)
-    known.push_back(im.id);
-  if (m->is_word("all")) return known;
-  for (const ConfigNode& id : m->items("'all' or a list of integration model IDs")) {
-    const std::string text = id.text("a model ID");
-    if (std::find(known.begin(), known.end(), text) == known.end()) {
-      id.fail(fmt::format("unknown integration model '{}' in {}{}", text, e.models_file,
-                          did_you_mean(text, known)));
-    }
-    ids.push_back(text);
-  }
-  return ids;
-}
-
-DesignKind read_design(const ConfigNode& root) {
-  const std::optional<ConfigNode> d = root.find("design");
-  if (!d || d->is_word("grid")) return DesignKind::grid;
-  if (d->is_word("lhs")) return DesignKind::lhs;
-  if (d->is_word("psa")) return DesignKind::psa;
-  d->fail("expected grid, lhs or psa");
-}
-
-/// Refuses, before the design is built, more design points than kMaxDesignPoints: the grid's
-/// combinations (or `points`) times the models.
-void check_design_size(const Experiment& e, const ConfigNode& root, std::int64_t points,
-                       std::size_t models) {
-  double count = static_cast<double>(std::max<std::size_t>(models, 1));
-  if (e.design == DesignKind::grid) {
-    for (const ExperimentFactor& f : e.factors)
-      count *= static_cast<double>(f.levels.size());
-  } else {
-    count *= static_cast<double>(points);
-  }
-  if (count <= static_cast<double>(kMaxDesignPoints)) return;
-  const bool grid = e.design == DesignKind::grid;
-  throw ConfigError(grid ? root.key_location("factors") : root.at("points", "").location(),
-                    fmt::format("{:.0f} design points ({} x {} models): expected at most {}", count,
-                                grid ? "the combinations of the levels" : "points",
-                                std::max<std::size_t>(models, 1), kMaxDesignPoints));
-}
-
 /// Every metric a design point reports (scope.name): the names depend on the network and the
 /// costs given, not on what happens, so a run of no length yields them all. Nullopt if even
 /// that run stops (e.g. more patients at day 0 than run.max_patients): the real run will say.
@@ -230,22 +116,19 @@ std::optional<std::vector<std::string>> metric_keys(const Scenario& scenario) {
 
 /// Each `metrics:` pattern must select a metric of some design point: a typo would otherwise
 /// leave a results file without the metric, found out only after the run.
-void check_metric_patterns(const Experiment& e, const ConfigNode& root,
+void check_metric_patterns(const Experiment& e, const ExperimentPlaces& places,
                            const std::set<std::string>& keys) {
-  const std::optional<ConfigNode> m = root.find("metrics");
-  if (!m || e.metrics.empty()) return;
   const std::vector<std::string> known(keys.begin(), keys.end());
-  const std::vector<ConfigNode> patterns = m->items("a list of metric names or patterns");
-  for (std::size_t i = 0; i < patterns.size(); ++i) {
+  for (std::size_t i = 0; i < e.metrics.size(); ++i) {
     const std::string& pattern = e.metrics[i];
     const bool used = std::any_of(known.begin(), known.end(), [&](const std::string& key) {
       return fnmatch(pattern.c_str(), key.c_str(), 0) == 0;
     });
     if (!used) {
-      patterns[i].fail(
-          fmt::format("'{}' matches no metric of any design point{} (metrics are "
-                      "scope.name, e.g. system.throughput; docs/metrics.md)",
-                      printable(pattern), did_you_mean(pattern, known)));
+      throw ConfigError(places.metrics[i],
+                        fmt::format("'{}' matches no metric of any design point{} (metrics are "
+                                    "scope.name, e.g. system.throughput; docs/metrics.md)",
+                                    printable(pattern), did_you_mean(pattern, known)));
     }
   }
 }
@@ -261,34 +144,39 @@ struct DesignSummary {
 
 /// With time_series, the daily series of all tasks are gathered into the results file in
 /// memory: refuse more than kMaxDailyValues at `time_series:` before anything runs.
-void check_time_series_size(const Experiment& e, const ConfigNode& root, double values) {
+void check_time_series_size(const Experiment& e, const ExperimentPlaces& places, double values) {
   if (!e.time_series || values <= kMaxDailyValues) return;
-  root.at("time_series", "")
-      .fail(fmt::format("the daily series of all tasks would hold {:.0f} values (days x settings x "
-                        "replications over the design points), more than the limit of {:.0f}: "
-                        "shorten the horizon, run fewer design points or replications, or drop "
-                        "time_series",
-                        values, kMaxDailyValues));
+  throw ConfigError(
+      places.time_series,
+      fmt::format("the daily series of all tasks would hold {:.0f} values (days x settings x "
+                  "replications over the design points), more than the limit of {:.0f}: "
+                  "shorten the horizon, run fewer design points or replications, or drop "
+                  "time_series",
+                  values, kMaxDailyValues));
+}
+
+/// Each factor alone must load with each of its values: a bad path or value is reported at
+/// the factor's entry.
+void check_factors_alone(const Experiment& e, const ExperimentPlaces& places) {
+  for (std::size_t f = 0; f < e.factors.size(); ++f) {
+    if (e.factors[f].path == kProductivityGainFactor) continue;
+    for (const DesignPoint& p : e.points) {
+      try {
+        (void)parse_scenario(e.scenario_text, e.scenario_file,
+                             {{e.factors[f].path, value_text(p.values[f])}}, e.input_options);
+      } catch (const ConfigError& error) {
+        throw ConfigError(places.factor_keys[f],
+                          fmt::format("at {}: {}", value_text(p.values[f]), error.what()));
+      }
+    }
+  }
 }
 
 /// Each factor alone must load (a bad path or value is reported at its entry), then every
 /// design point (a combination that does not fit is reported at factors:).
-DesignSummary check_design_points(Experiment& e, const ConfigNode& root,
+DesignSummary check_design_points(Experiment& e, const ExperimentPlaces& places,
                                   const IntegrationModels* models) {
-  if (auto factors = root.find("factors")) {
-    for (std::size_t f = 0; f < e.factors.size(); ++f) {
-      if (e.factors[f].path == kProductivityGainFactor) continue;
-      for (const DesignPoint& p : e.points) {
-        try {
-          (void)parse_scenario(e.scenario_text, e.scenario_file,
-                               {{e.factors[f].path, value_text(p.values[f])}}, e.input_options);
-        } catch (const ConfigError& error) {
-          factors->fail_at_key(e.factors[f].path,
-                               fmt::format("at {}: {}", value_text(p.values[f]), error.what()));
-        }
-      }
-    }
-  }
+  check_factors_alone(e, places);
   DesignSummary summary;
   std::optional<std::set<std::string>>& keys = summary.metric_keys;
   if (!e.metrics.empty()) keys.emplace();
@@ -306,83 +194,36 @@ DesignSummary check_design_points(Experiment& e, const ConfigNode& root,
       if (!mine) keys.reset();
       if (mine) keys->insert(mine->begin(), mine->end());
     } catch (const ConfigError& error) {
-      const ConfigNode where = root.find("factors") ? *root.find("factors") : root;
-      throw ConfigError(where.location(),
+      throw ConfigError(places.factors,
                         fmt::format("design point '{}': {}", e.points[i].name, error.what()));
     }
   }
   return summary;
 }
 
+/// The design points: each model (if any) crossed with each factor setting, model slowest.
+void build_design_points(ExperimentFile& file) {
+  Experiment& e = file.experiment;
+  if (file.model_ids.empty()) file.model_ids.push_back("");
+  const auto settings = factor_settings(e, file.points);
+  for (const std::string& model : file.model_ids) {
+    for (std::size_t j = 0; j < settings.size(); ++j)
+      e.points.push_back(DesignPoint{point_name(e, model, settings[j], j), model, settings[j]});
+  }
+}
+
 }  // namespace
 
 Experiment load_experiment(const std::string& path, const std::string& default_models_file,
                            const InputOptions& options) {
-  Experiment e;
-  e.file = path;
-  e.input_options = options;
-  e.text = read_input_file(path, ConfigLocation{path, 0, 0, ""}, "an experiment file");
-  const ConfigNode root = ConfigNode::parse(e.text, path, {}, options);
-  root.expect_map("an experiment: a mapping with scenario, replications, seed, ...");
-  root.expect_keys({"name", "description", "scenario", "models", "models_file", "design", "points",
-                    "factors", "replications", "seed", "output", "metrics", "time_series",
-                    "allow_unstable"});
-  e.name = root.at("name", "a name").name("a name");
-  if (auto d = root.find("description")) e.description = d->text("a description");
-
-  const ConfigNode scenario = root.at("scenario", "the base scenario file, relative to this file");
-  e.scenario_file = scenario.named_file("a file path");
-  e.scenario_text = read_input_file(e.scenario_file, scenario.location(), "a scenario file");
-
-  std::optional<IntegrationModels> models;
-  std::vector<std::string> model_ids = read_models(e, root, default_models_file, models);
-
-  e.design = read_design(root);
-  std::int64_t points = 1;
-  if (e.design == DesignKind::grid) {
-    if (auto p = root.find("points"))
-      p->fail("points: is for lhs and psa designs; a grid has one point per combination of levels");
-  } else {
-    const ConfigNode p = root.at("points", "the number of samples (lhs, psa)");
-    points = p.positive_integer("samples");
-    if (points > kMaxDesignPoints)
-      p.fail(fmt::format("expected at most {} samples, found {}", kMaxDesignPoints, points));
-  }
-  if (auto factors = root.find("factors")) {
-    factors->expect_map("a mapping of dotted paths (or productivity_gain) to their values");
-    for (const auto& [key, node] : factors->entries())
-      e.factors.push_back(read_factor(key, node, e.design));
-  }
-  if (e.design != DesignKind::grid && e.factors.empty())
-    root.at("factors", "the factors to sample").fail("expected at least one factor");
-  check_design_size(e, root, points, model_ids.size());
-
-  const ConfigNode replications = root.at("replications", "replications per design point");
-  e.replications = replications.positive_integer("replications");
-  if (e.replications > kMaxReplications) {
-    replications.fail(fmt::format("expected at most {} replications per design point, found {}",
-                                  kMaxReplications, e.replications));
-  }
-  e.seed =
-      static_cast<std::uint64_t>(root.at("seed", "the master seed").non_negative_integer("a seed"));
-  e.output = root.at("output", "the results file (.h5)").text("a file path");
-  if (auto m = root.find("metrics")) {
-    for (const ConfigNode& p : m->items("a list of metric names or patterns (area.*)"))
-      e.metrics.push_back(p.text("a metric name or pattern"));
-  }
-  if (auto t = root.find("time_series")) e.time_series = flag(*t);
-  if (auto a = root.find("allow_unstable")) e.allow_unstable = flag(*a);
-
-  if (model_ids.empty()) model_ids.push_back("");
-  const auto settings = factor_settings(e, points);
-  for (const std::string& model : model_ids) {
-    for (std::size_t j = 0; j < settings.size(); ++j)
-      e.points.push_back(DesignPoint{point_name(e, model, settings[j], j), model, settings[j]});
-  }
-  const DesignSummary summary = check_design_points(e, root, models ? &*models : nullptr);
-  if (summary.metric_keys) check_metric_patterns(e, root, *summary.metric_keys);
-  check_time_series_size(e, root, summary.daily_values);
-  return e;
+  ExperimentFile file = read_experiment_file(path, default_models_file, options);
+  Experiment& e = file.experiment;
+  build_design_points(file);
+  const DesignSummary summary =
+      check_design_points(e, file.places, file.models ? &*file.models : nullptr);
+  if (summary.metric_keys) check_metric_patterns(e, file.places, *summary.metric_keys);
+  check_time_series_size(e, file.places, summary.daily_values);
+  return std::move(file.experiment);
 }
 
 Scenario design_point_scenario(const Experiment& e, std::size_t index,

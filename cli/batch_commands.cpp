@@ -8,8 +8,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <regex>
 #include <vector>
@@ -54,11 +52,6 @@ std::string clock_text(double seconds) {
   const auto s = static_cast<long>(seconds + 0.5);
   return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
                    : fmt::format("{}:{:02}", s / 60, s % 60);
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 /// Runs the plotting script; returns its exit status (127 if it could not start).
@@ -138,14 +131,12 @@ void check_new_results_file(const std::string& path) {
   prepare_folder_of(path);
 }
 
-int batch_command(const BatchArguments& args, models::RemoteWorkers* remote) {
-  const models::Experiment experiment =
-      models::load_experiment(args.experiment, shipped_config("integration_models.yaml"),
-                              models::InputOptions{args.confine_inputs});
-  std::optional<models::IntegrationModels> models;
-  if (!experiment.models_file.empty())
-    models = models::load_integration_models(experiment.models_file);
+namespace {
 
+/// Where and how the batch runs: --out (else the experiment's output, or for a shard a file of
+/// its own), --shard, --threads, --resume.
+models::BatchOptions batch_options(const BatchArguments& args, const models::Experiment& experiment,
+                                   models::RemoteWorkers* remote) {
   models::BatchOptions options;
   options.output = args.out.value_or(experiment.output);
   if (args.shard) {
@@ -164,6 +155,48 @@ int batch_command(const BatchArguments& args, models::RemoteWorkers* remote) {
   options.resume = args.resume;
   options.version = version_text();
   options.remote = remote;
+  return options;
+}
+
+/// What was run, how fast, where the results are and what to run next.
+std::string batch_summary_text(const models::Experiment& experiment,
+                               const models::BatchSummary& summary,
+                               const models::BatchOptions& options, bool remote) {
+  const double rate = summary.wall_seconds > 0
+                          ? static_cast<double>(summary.tasks_run) / summary.wall_seconds
+                          : 0.0;
+  const std::string shard_text =
+      options.shard_count > 1
+          ? fmt::format(", shard {} of {}", options.shard_index, options.shard_count)
+          : "";
+  // Events are counted where tasks run; other ranks' are not seen here.
+  const std::string events =
+      remote ? ""
+             : fmt::format(", {:.2f} M events/s",
+                           static_cast<double>(summary.events) / summary.wall_seconds / 1e6);
+  return fmt::format(
+      "{}: {} tasks ({} design points x {} replications{}): {} run now{}, in {:.1f} s ({:.1f} "
+      "runs/s{}; writing {:.2f} s)\nresults: {}\nnext: tcsim {} {}\n",
+      experiment.name, summary.tasks_total, experiment.points.size(), experiment.replications,
+      shard_text, summary.tasks_run,
+      summary.tasks_from_journal ? fmt::format(", {} from the journal", summary.tasks_from_journal)
+                                 : "",
+      summary.wall_seconds, rate, events, summary.write_seconds, options.output,
+      options.shard_count > 1 ? "merge" : "report",
+      options.shard_count > 1 ? "<every shard's file> --out ALL.h5" : options.output);
+}
+
+}  // namespace
+
+int batch_command(const BatchArguments& args, models::RemoteWorkers* remote) {
+  const models::Experiment experiment =
+      models::load_experiment(args.experiment, shipped_config("integration_models.yaml"),
+                              models::InputOptions{args.confine_inputs});
+  std::optional<models::IntegrationModels> models;
+  if (!experiment.models_file.empty())
+    models = models::load_integration_models(experiment.models_file);
+
+  models::BatchOptions options = batch_options(args, experiment, remote);
   prepare_folder_of(options.output);
   const bool show_progress = !args.quiet && ::isatty(STDERR_FILENO);
   if (show_progress) {
@@ -197,28 +230,7 @@ int batch_command(const BatchArguments& args, models::RemoteWorkers* remote) {
                       summary.tasks_total));
     return kOk;
   }
-  const double rate = summary.wall_seconds > 0
-                          ? static_cast<double>(summary.tasks_run) / summary.wall_seconds
-                          : 0.0;
-  const std::string shard_text =
-      options.shard_count > 1
-          ? fmt::format(", shard {} of {}", options.shard_index, options.shard_count)
-          : "";
-  // Events are counted where tasks run; other ranks' are not seen here.
-  const std::string events =
-      remote ? ""
-             : fmt::format(", {:.2f} M events/s",
-                           static_cast<double>(summary.events) / summary.wall_seconds / 1e6);
-  print(fmt::format(
-      "{}: {} tasks ({} design points x {} replications{}): {} run now{}, in {:.1f} s ({:.1f} "
-      "runs/s{}; writing {:.2f} s)\nresults: {}\nnext: tcsim {} {}\n",
-      experiment.name, summary.tasks_total, experiment.points.size(), experiment.replications,
-      shard_text, summary.tasks_run,
-      summary.tasks_from_journal ? fmt::format(", {} from the journal", summary.tasks_from_journal)
-                                 : "",
-      summary.wall_seconds, rate, events, summary.write_seconds, options.output,
-      options.shard_count > 1 ? "merge" : "report",
-      options.shard_count > 1 ? "<every shard's file> --out ALL.h5" : options.output));
+  print(batch_summary_text(experiment, summary, options, remote != nullptr));
   return kOk;
 }
 
@@ -334,7 +346,7 @@ void write_run_results(const std::string& path, const models::Scenario& scenario
       "replications: {}\nseed: {}\noutput: {}\ntime_series: true\n",
       std::regex_replace(scenario.name, std::regex("'"), "''"), scenario.file, report.replications,
       report.seed, path);
-  meta.scenario_text = read_file(scenario.file);
+  meta.scenario_text = scenario.text;  // the file as it was read (read_input_file) and run
   meta.inputs_text = models::inputs_text(scenario.input_files);
   meta.seed = report.seed;
   meta.replications = report.replications;

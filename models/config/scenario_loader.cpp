@@ -333,11 +333,9 @@ void check_can_exit(const Cohort& c, const ConfigNode& steps_node) {
   }
 }
 
-Cohort parse_cohort(const std::string& name, const ConfigNode& node,
-                    std::optional<double> population) {
-  node.expect_keys({"arrivals", "pathway", "reforms"});
-  Cohort c;
-  c.name = name;
+/// `arrivals:`: the rate (per day, or per 1,000 population per year), an arrival limit and the
+/// weekday and monthly multipliers.
+void parse_arrivals(const ConfigNode& node, std::optional<double> population, Cohort& c) {
   const ConfigNode arrivals = node.at("arrivals", "{rate_per_day: number}");
   arrivals.expect_keys({"rate_per_day", "rate_per_1000_per_year", "max_arrivals",
                         "weekday_multipliers", "monthly_multipliers"});
@@ -366,10 +364,10 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node,
   if (auto m = arrivals.find("monthly_multipliers")) {
     parse_multipliers(*m, c.month_multipliers, "12 multipliers, January to December");
   }
-  const ConfigNode pathway = node.at("pathway", "{steps: {...}}");
-  pathway.expect_keys({"start", "steps"});
-  const ConfigNode steps = pathway.at("steps", "a mapping of step names to steps");
-  steps.expect_map("a mapping of step names to steps");
+}
+
+/// The pathway's steps, its start, and every `next:` naming a step of it (or exit).
+void parse_pathway(const ConfigNode& pathway, const ConfigNode& steps, Cohort& c) {
   std::map<std::string, ConfigNode> next_nodes;
   for (const auto& [step_name, step_node] : steps.entries()) {
     if (step_name == "exit") {
@@ -406,6 +404,19 @@ Cohort parse_cohort(const std::string& name, const ConfigNode& node,
       }
     }
   }
+}
+
+Cohort parse_cohort(const std::string& name, const ConfigNode& node,
+                    std::optional<double> population) {
+  node.expect_keys({"arrivals", "pathway", "reforms"});
+  Cohort c;
+  c.name = name;
+  parse_arrivals(node, population, c);
+  const ConfigNode pathway = node.at("pathway", "{steps: {...}}");
+  pathway.expect_keys({"start", "steps"});
+  const ConfigNode steps = pathway.at("steps", "a mapping of step names to steps");
+  steps.expect_map("a mapping of step names to steps");
+  parse_pathway(pathway, steps, c);
   if (auto reforms = node.find("reforms")) {
     c.reforms = parse_reforms(*reforms);
     check_reform_steps(c, *reforms);

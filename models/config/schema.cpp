@@ -2,9 +2,10 @@
 
 namespace tcsim::models {
 
+namespace {
+
 // Kept identical to the outline in configs/README.md (a test compares them).
-const char* scenario_schema() {
-  return R"(name: text                      # required
+constexpr const char* kScenarioSchema = R"(name: text                      # required
 description: text               # optional
 population: 340800              # optional: people served (needed by rate_per_1000_per_year)
 run:                            # optional; defaults shown
@@ -96,6 +97,11 @@ cohorts:                        # at least one
         setting: NAME
         referral_delay: {distribution: lognormal, mean: 0.5, sd: 0.5}   # optional
 )";
+
+}  // namespace
+
+const char* scenario_schema() {
+  return kScenarioSchema;
 }
 
 }  // namespace tcsim::models

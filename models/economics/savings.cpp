@@ -14,6 +14,7 @@
 #include "tcsim/models/economics/per_replication.hpp"
 #include "tcsim/models/policy/levers.hpp"
 #include "tcsim/models/policy/productivity.hpp"
+#include "tcsim/models/run/line_cost.hpp"
 #include "tcsim/models/run/scenario_run.hpp"
 #include "tcsim/models/scenario/organisation_vocabulary.hpp"
 #include "tcsim/models/scenario/queries.hpp"
@@ -106,12 +107,10 @@ struct NationalSums {
 /// so models whose handoffs are those of the baseline share its search.
 using Searches = std::map<std::string, Capacities>;
 
+/// What one more occupied acute bed-day costs (the line-cost rule for one occupied day).
 double acute_cost_per_bed_day(const Scenario& s) {
   for (const Setting& x : s.settings) {
-    if (x.service != "acute_beds") continue;
-    const Organisation* o = organisation_running(s, x);
-    const double overhead = o && !x.cost.includes_overheads ? o->overhead_share : 0.0;
-    return x.cost.per_occupied_day * (1.0 + overhead);
+    if (x.service == "acute_beds") return line_cost(s, x, LineUse{.occupied_days = 1.0}).total();
   }
   return 0.0;
 }
@@ -138,26 +137,14 @@ double community_budget(const Scenario& s, const RunReport& base,
   for (const Setting& x : s.settings) {
     if (!is_community_service(x.service)) continue;
     if (levers.count(x.name) && !include_levers) continue;
-    double direct = 0.0;
-    if (x.workforce) {
-      for (const StaffGroup& g : s.staff_groups) {
-        if (g.name == x.workforce->staff_group) direct += x.workforce->wte * g.cost_per_wte_year;
-      }
-    }
+    LineUse year{.days = kDaysPerYear};
     if (x.capacity != sim::kUnlimited && x.capacity > 0) {
-      const double places = static_cast<double>(x.capacity);
       const double occupancy =
           base.find(x.name, "utilisation") ? mean_of(values(base, x.name, "utilisation")) : 0.0;
-      direct += places * kDaysPerYear *
-                (x.cost.per_place_day +
-                 x.cost.per_occupied_day * (std::isfinite(occupancy) ? occupancy : 0.0));
+      year.place_days = static_cast<double>(x.capacity) * kDaysPerYear;
+      year.occupied_days = year.place_days * (std::isfinite(occupancy) ? occupancy : 0.0);
     }
-    double shares = 1.0;
-    for (const Organisation& o : s.organisations) {
-      if (o.name != x.organisation) continue;
-      shares += (x.cost.includes_overheads ? 0.0 : o.overhead_share) + o.annual_transaction_share;
-    }
-    total += direct * shares;
+    total += line_cost(s, x, year).total();  // no handovers: their charges are in `compare`
   }
   return total;
 }

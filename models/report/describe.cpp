@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "tcsim/models/scenario/queries.hpp"
+
 namespace tcsim::models {
 namespace {
 
@@ -12,18 +14,10 @@ std::string places(std::int64_t c) {
   return c == sim::kUnlimited ? std::string("unlimited") : fmt::format("{}", c);
 }
 
-const Organisation* organisation_of(const Scenario& scenario, const Setting& s) {
-  for (const Organisation& o : scenario.organisations) {
-    if (o.name == s.organisation) return &o;
-  }
-  return nullptr;
-}
-
 std::string capacity_text(const Scenario& scenario, const Setting& s) {
   if (s.workforce) {
-    const Organisation* org = organisation_of(scenario, s);
-    const double change = org ? org->direct_care_share_change : 0.0;
-    const Workforce w = with_direct_care_change(*s.workforce, change).value_or(*s.workforce);
+    const double change = direct_care_share_change(scenario, s);
+    const Workforce w = effective_workforce(scenario, s).value_or(*s.workforce);
     return fmt::format(
         "{} patients = {:g} WTE x {:g} h/week x direct-care share {:.3g} (1 - travel {:g} - "
         "admin {:g} - other {:g}{}) / {:g} contact h per patient per week",

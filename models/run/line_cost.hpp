@@ -33,7 +33,4 @@ struct LineCost {
 
 [[nodiscard]] LineCost line_cost(const Scenario& scenario, const Setting& line, const LineUse& use);
 
-/// The organisation running `line` (a default, cost-free one if it names none).
-[[nodiscard]] const Organisation& organisation_of(const Scenario& scenario, const Setting& line);
-
 }  // namespace tcsim::models

@@ -71,8 +71,7 @@ std::int64_t scaled_count(std::int64_t n, double factor) {
 void scale_scenario(Scenario& scenario, double factor) {
   for (Setting& s : scenario.settings) {
     if (s.workforce) {
-      s.workforce->wte *= factor;
-      s.capacity = s.workforce->capacity();
+      s.workforce->wte *= factor;  // its capacity follows (derive_capacities, below)
     } else {
       s.capacity = scaled_count(s.capacity, factor);
     }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "tcsim/models/scenario/queries.hpp"
+
 namespace tcsim::models {
 
 void derive_capacities(Scenario& scenario,
@@ -9,12 +11,9 @@ void derive_capacities(Scenario& scenario,
                        const ConfigLocation& otherwise) {
   for (Setting& s : scenario.settings) {
     if (!s.workforce) continue;
-    double change = 0.0;
-    for (const Organisation& o : scenario.organisations) {
-      if (o.name == s.organisation) change = o.direct_care_share_change;
-    }
-    const std::optional<Workforce> w = with_direct_care_change(*s.workforce, change);
-    if (!w || w->capacity() < 1) {
+    const std::optional<std::int64_t> capacity = effective_capacity(scenario, s);
+    if (!capacity || *capacity < 1) {
+      const double change = direct_care_share_change(scenario, s);
       const auto found = where_organisation.find(s.organisation);
       throw ConfigError(
           found != where_organisation.end() ? found->second : otherwise,
@@ -24,7 +23,7 @@ void derive_capacities(Scenario& scenario,
                       s.name, change, s.organisation, s.workforce->admin_share,
                       s.workforce->other_share));
     }
-    s.capacity = w->capacity();
+    s.capacity = *capacity;
   }
 }
 

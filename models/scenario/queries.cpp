@@ -62,6 +62,13 @@ std::optional<Workforce> effective_workforce(const Scenario& s, const Setting& s
   return with_direct_care_change(*setting.workforce, direct_care_share_change(s, setting));
 }
 
+std::optional<std::int64_t> effective_capacity(const Scenario& s, const Setting& setting) {
+  if (!setting.workforce) return setting.capacity;
+  const std::optional<Workforce> w = effective_workforce(s, setting);
+  if (!w) return std::nullopt;
+  return w->capacity();
+}
+
 double direct_care_share(const Scenario& s, const Setting& setting) {
   const auto w = effective_workforce(s, setting);
   return w ? w->direct_care_share() : setting.workforce->direct_care_share();
@@ -76,8 +83,7 @@ double wte_for(const Scenario& s, const Setting& setting, double places) {
 void set_wte(Scenario& s, std::string_view name, double wte) {
   Setting& setting = setting_named(s, name);
   setting.workforce->wte = std::max(0.0, wte);
-  const auto w = effective_workforce(s, setting);
-  setting.capacity = w ? w->capacity() : 0;
+  setting.capacity = effective_capacity(s, setting).value_or(0);
 }
 
 }  // namespace tcsim::models

@@ -38,6 +38,13 @@ namespace tcsim::models {
 [[nodiscard]] std::optional<Workforce> effective_workforce(const Scenario& s,
                                                            const Setting& setting);
 
+/// The one effective-capacity rule: the patients a workforce team carries as it works under
+/// its organisation (Workforce::capacity of the effective workforce); std::nullopt if the
+/// organisation's direct-care share change is impossible for the team. A setting without a
+/// workforce keeps its written capacity.
+[[nodiscard]] std::optional<std::int64_t> effective_capacity(const Scenario& s,
+                                                             const Setting& setting);
+
 /// The direct-care share `setting`'s team works at in `s` (the written share if the change is
 /// impossible). The setting must have a workforce.
 [[nodiscard]] double direct_care_share(const Scenario& s, const Setting& setting);

@@ -3,7 +3,7 @@
 #include <set>
 #include <string>
 
-#include "tcsim/models/config/economics_config.hpp"
+#include "tcsim/models/scenario/derived_capacity.hpp"
 #include "tcsim/models/scenario/organisation_vocabulary.hpp"
 
 namespace tcsim::models {

@@ -233,7 +233,7 @@ void ConfigNode::check_overrides_used() const {
           for (const auto& kv : node) {
             if (!kv.first.IsScalar()) continue;
             keys.push_back(kv.first.Scalar());
-            list += (list.size() ? ", " : "") + keys.back();
+            list += (list.empty() ? "" : ", ") + keys.back();
           }
           throw ConfigError(where, fmt::format("no key '{}' under '{}'{}; keys there: {}", part,
                                                parent, did_you_mean(part, keys), list));
@@ -376,7 +376,7 @@ void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) co
     const std::vector<std::string> candidates(allowed.begin(), allowed.end());
     std::string valid;
     for (const std::string& candidate : candidates)
-      valid += (valid.size() ? ", " : "") + candidate;
+      valid += (valid.empty() ? "" : ", ") + candidate;
     key_node.fail(
         fmt::format("unknown key{}; valid keys here: {}", did_you_mean(key, candidates), valid));
   }

@@ -21,6 +21,8 @@
 
 namespace tcsim::models {
 
+// NOLINTNEXTLINE(bugprone-exception-escape): YAML::Node has no move assignment and its copy
+// assignment may throw, so the implicit move assignment may too; nothing relies on it not throwing
 class ConfigNode {
  public:
   /// Parses `text` (whose origin is `file`, for messages); a syntax error becomes ConfigError.
@@ -109,9 +111,9 @@ class ConfigNode {
     std::shared_ptr<std::vector<InputDigest>> inputs = std::make_shared<std::vector<InputDigest>>();
   };
 
-  ConfigNode(YAML::Node node, std::shared_ptr<const Source> source, std::string path,
+  ConfigNode(const YAML::Node& node, std::shared_ptr<const Source> source, std::string path,
              std::shared_ptr<OverrideTable> overrides, bool overridden)
-      : node_(std::move(node)),
+      : node_(node),
         source_(std::move(source)),
         path_(std::move(path)),
         overrides_(std::move(overrides)),

@@ -96,6 +96,7 @@ sim::Distribution read_empirical_file(const ConfigNode& node) {
     if (line.empty() || line == "\r" || line.front() == '#') continue;
     const std::vector<std::string_view> fields = split_row(line);
     std::vector<std::optional<double>> numbers;
+    numbers.reserve(fields.size());
     for (std::string_view field : fields)
       numbers.push_back(parse_number(field));
     if (std::exchange(first, false) && is_header(fields)) continue;

@@ -26,7 +26,7 @@ bool is_financial_year(const std::string& text) {
 }
 
 std::string financial_year(const ConfigNode& node) {
-  const std::string year = node.text(kYearExpected);
+  std::string year = node.text(kYearExpected);
   if (!is_financial_year(year)) {
     node.fail(fmt::format("expected {}, found '{}'", kYearExpected, year));
   }
@@ -55,7 +55,7 @@ PriceIndex::PriceIndex(const std::optional<ConfigNode>& node) {
     }
     index_[year] = value.positive("an index value");
   }
-  if (!index_.count(kPriceBaseYear)) {
+  if (!index_.contains(kPriceBaseYear)) {
     table.fail(fmt::format("the index must give {} (tcsim's price base)", kPriceBaseYear));
   }
 }

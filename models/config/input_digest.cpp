@@ -64,10 +64,10 @@ std::string first_changed_input(const std::vector<InputDigest>& before,
     is.insert(d.sha256);
   if (was == is) return "";
   for (const InputDigest& d : now) {
-    if (!was.count(d.sha256)) return d.path;
+    if (!was.contains(d.sha256)) return d.path;
   }
   for (const InputDigest& d : before) {
-    if (!is.count(d.sha256)) return d.path;
+    if (!is.contains(d.sha256)) return d.path;
   }
   return now.empty() ? before.front().path : now.front().path;  // the same files, counted apart
 }

@@ -109,7 +109,7 @@ bool is_inside(const std::filesystem::path& path, const std::filesystem::path& f
 std::string resolve_named_file(const std::string& name, const std::string& file,
                                const ConfigLocation& named_at, const InputOptions& options) {
   const std::filesystem::path folder = std::filesystem::path(file).parent_path();
-  const std::string resolved = (folder / name).lexically_normal().string();
+  std::string resolved = (folder / name).lexically_normal().string();
   if (!options.confine) return resolved;
   // Symlinks resolved on both sides: a link inside the folder to a file outside it leaves it.
   std::error_code error;

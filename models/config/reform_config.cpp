@@ -136,6 +136,7 @@ void check_reform_settings(const Cohort& cohort, const std::vector<Setting>& set
   if (!cohort.reforms.discharge_to_assess) return;
   const DischargeToAssess& d = *cohort.reforms.discharge_to_assess;
   std::vector<std::string> setting_names;
+  setting_names.reserve(settings.size());
   for (const Setting& s : settings)
     setting_names.push_back(s.name);
   if (std::find(setting_names.begin(), setting_names.end(), d.setting) == setting_names.end()) {

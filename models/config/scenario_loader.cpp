@@ -293,7 +293,7 @@ void check_reachable(const Cohort& c, const ConfigNode& steps_node) {
     }
   }
   for (const Step& s : c.steps) {
-    if (!reached.count(s.name)) {
+    if (!reached.contains(s.name)) {
       steps_node.at(s.name, "")
           .fail(
               fmt::format("step '{}' cannot be reached from the start step '{}': check the `next:` "
@@ -310,9 +310,9 @@ void check_can_exit(const Cohort& c, const ConfigNode& steps_node) {
   for (bool grew = true; grew;) {
     grew = false;
     for (const Step& s : c.steps) {
-      if (can_exit.count(s.name)) continue;
+      if (can_exit.contains(s.name)) continue;
       for (const NextStep& n : s.next) {
-        if (n.probability > 0.0 && (n.to == "exit" || can_exit.count(n.to))) {
+        if (n.probability > 0.0 && (n.to == "exit" || can_exit.contains(n.to))) {
           can_exit.insert(s.name);
           grew = true;
           break;
@@ -322,10 +322,10 @@ void check_can_exit(const Cohort& c, const ConfigNode& steps_node) {
   }
   std::string stuck;
   for (const Step& s : c.steps) {
-    if (!can_exit.count(s.name)) stuck += (stuck.empty() ? "" : ", ") + s.name;
+    if (!can_exit.contains(s.name)) stuck += (stuck.empty() ? "" : ", ") + s.name;
   }
   for (const Step& s : c.steps) {
-    if (!can_exit.count(s.name)) {
+    if (!can_exit.contains(s.name)) {
       steps_node.at(s.name, "")
           .fail(fmt::format(
               "no path from step(s) {} leads to 'exit': patients would go round for ever", stuck));

@@ -25,8 +25,8 @@
 #include "tcsim/models/report/describe.hpp"
 #include "tcsim/models/report/report_format.hpp"
 #include "tcsim/models/results/file_output.hpp"
+#include "tcsim/models/results/trace_writer.hpp"
 #include "tcsim/models/run/scenario_run.hpp"
-#include "tcsim/models/run/trace_writer.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 
 namespace tcsim::cli {

@@ -9,15 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "tcsim/models/scenario/input_files.hpp"
+
 namespace tcsim::models {
-
-/// A file as it was read: its path (as resolved when read) and the SHA-256 of its bytes.
-struct InputDigest {
-  std::string path;
-  std::string sha256;  // 64 lowercase hex digits
-
-  friend bool operator==(const InputDigest&, const InputDigest&) = default;
-};
 
 /// The SHA-256 of `bytes` as 64 lowercase hex digits.
 [[nodiscard]] std::string sha256_hex(std::string_view bytes);

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "tcsim/models/config/input_digest.hpp"
+#include "tcsim/models/scenario/input_files.hpp"
 #include "tcsim/models/scenario/workforce.hpp"
 #include "tcsim/sim/distribution.hpp"
 #include "tcsim/sim/network_spec.hpp"

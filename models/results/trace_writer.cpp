@@ -1,4 +1,4 @@
-#include "tcsim/models/run/trace_writer.hpp"
+#include "tcsim/models/results/trace_writer.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -39,6 +39,8 @@ class Handle {
  public:
   Handle() = default;
   Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
+  Handle(const Handle&) = delete;
+  Handle& operator=(const Handle&) = delete;
   Handle(Handle&& o) noexcept : id_(std::exchange(o.id_, -1)), close_(o.close_) {}
   Handle& operator=(Handle&& o) noexcept {
     reset();

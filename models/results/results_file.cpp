@@ -76,6 +76,7 @@ void write_attribute(const Hdf5& h5, hid_t at, const char* name,
   Handle a =
       h5.own(H5Acreate2(at, name, type, space, H5P_DEFAULT, H5P_DEFAULT), H5Aclose, "H5Acreate2");
   std::vector<const char*> texts;
+  texts.reserve(values.size());
   for (const std::string& v : values)
     texts.push_back(v.c_str());
   if (!texts.empty()) h5.check(H5Awrite(a, type, texts.data()), "H5Awrite");
@@ -105,6 +106,7 @@ void write_strings(const Hdf5& h5, hid_t at, const char* name,
   Handle d = h5.own(H5Dcreate2(at, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
                     H5Dclose, "H5Dcreate2");
   std::vector<const char*> texts;
+  texts.reserve(values.size());
   for (const std::string& v : values)
     texts.push_back(v.c_str());
   if (!texts.empty())
@@ -262,16 +264,16 @@ void write_bytes(const std::string& path, const std::vector<char>& bytes) {
     const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) {
-      const auto error = fail("writing it");
+      const auto error = fail("writing it");  // before close() changes errno
       ::close(fd);
-      throw error;
+      throw error;  // NOLINT(misc-throw-by-value-catch-by-reference): made before close()
     }
     done += static_cast<std::size_t>(n);
   }
   if (::fsync(fd) != 0) {
-    const auto error = fail("syncing it");
+    const auto error = fail("syncing it");  // before close() changes errno
     ::close(fd);
-    throw error;
+    throw error;  // NOLINT(misc-throw-by-value-catch-by-reference): made before close()
   }
   if (::close(fd) != 0) throw fail("closing it");
 }
@@ -315,6 +317,8 @@ std::vector<unsigned char> read_whole(const std::string& path) {
   // O_NONBLOCK: opening a FIFO must not wait for a writer (it is refused below).
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) fail(path, fmt::format("cannot open it: {}", std::strerror(errno)));
+  // A scope guard made and destroyed here, never copied.
+  // NOLINTNEXTLINE(cppcoreguidelines-special-member-functions)
   const struct Closer {
     int fd;
     ~Closer() { ::close(fd); }
@@ -414,7 +418,7 @@ void check_checksum(const std::string& path, const std::vector<unsigned char>& b
 /// bytes that were checked. `bytes` is handed over (libhdf5 keeps a copy) and emptied.
 Handle open_image(const Hdf5& h5, std::vector<unsigned char>& bytes) {
   Handle access = h5.own(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
-  h5.check(H5Pset_fapl_core(access, std::size_t{1} << 16, 0), "H5Pset_fapl_core");
+  h5.check(H5Pset_fapl_core(access, std::size_t{1} << 16, false), "H5Pset_fapl_core");
   h5.check(H5Pset_file_image(access, bytes.data(), bytes.size()), "H5Pset_file_image");
   std::vector<unsigned char>().swap(bytes);
   // libhdf5 refuses to open an image under the name of a file that exists, and takes an open
@@ -440,7 +444,9 @@ std::string shape_text(const std::vector<hsize_t>& dims) {
   return dims.empty() ? std::string("a scalar") : fmt::format("[{}]", fmt::join(dims, ", "));
 }
 
-/// Frees what libhdf5 allocated for variable-length strings read into `texts`.
+/// Frees what libhdf5 allocated for variable-length strings read into `texts`. A scope guard
+/// made and destroyed in one function, never copied.
+// NOLINTNEXTLINE(cppcoreguidelines-special-member-functions)
 struct VlenStrings {
   hid_t type;
   hid_t space;
@@ -867,7 +873,7 @@ std::vector<hsize_t> Reader::read_task_columns(hid_t summary, ResultsTable& t) c
   if (rows_shape.dims.size() != 1)
     fail(fmt::format("/summary/design_point has the shape {}, expected a column",
                      shape_text(rows_shape.dims)));
-  const std::vector<hsize_t> per_row = rows_shape.dims;
+  std::vector<hsize_t> per_row = rows_shape.dims;
   t.design_point =
       numbers<std::int64_t>(design_point, "/summary/design_point", H5T_NATIVE_INT64, per_row);
   t.replication = numbers<std::int64_t>(dataset(summary, "/summary", "replication"),
@@ -1076,7 +1082,7 @@ void write_results_file(const std::string& path, const ResultsMetadata& meta,
   {
     const Hdf5 h5(path);
     Handle access = h5.own(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "H5Pcreate");
-    h5.check(H5Pset_fapl_core(access, std::size_t{1} << 20, 0), "H5Pset_fapl_core");
+    h5.check(H5Pset_fapl_core(access, std::size_t{1} << 20, false), "H5Pset_fapl_core");
     // HDF5 starts after a userblock of kHeaderBytes, which the checksum header fills.
     Handle create = h5.own(H5Pcreate(H5P_FILE_CREATE), H5Pclose, "H5Pcreate");
     h5.check(H5Pset_userblock(create, kHeaderBytes), "H5Pset_userblock");

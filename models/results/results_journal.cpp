@@ -48,8 +48,8 @@ void put_record(std::string& out, Kind kind, const std::string& payload) {
 
 /// Reads fixed-size values from a byte range; `ok` turns false on running past its end.
 struct Reader {
-  const char* at;
-  const char* end;
+  const char* at = nullptr;
+  const char* end = nullptr;
   bool ok = true;
 
   template <class T>
@@ -305,7 +305,7 @@ bool JournalWriter::still_named() const {
 std::string journal_holder(const std::string& path) {
   if (!is_locked(path)) return "";
   try {
-    const std::string writer = read_journal(path).last_writer;
+    std::string writer = read_journal(path).last_writer;
     if (!writer.empty()) return writer;
   } catch (const JournalError&) {
   }

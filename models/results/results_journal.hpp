@@ -89,6 +89,7 @@ class JournalWriter {
   JournalWriter(JournalWriter&& other) noexcept = default;
   JournalWriter& operator=(JournalWriter&&) noexcept = default;
   JournalWriter(const JournalWriter&) = delete;
+  JournalWriter& operator=(const JournalWriter&) = delete;
   ~JournalWriter() = default;
 
   /// Appends the tasks (and any metric names not yet recorded) in one write, then fsyncs.

@@ -9,8 +9,8 @@
 //     occupancy x the rise in cost;
 //   - the search finds the minimum of an M/M/c caseload that Erlang C gives;
 //   - the shipped England config's calibration report (quick run) is within every judged range;
-//   - Latin hypercube strata, distribution quantiles, and the tornado and PSA on the toy, where
-//     every saving is known in closed form.
+//   - distribution quantiles, and the tornado and PSA on the toy, where every saving is known in
+//     closed form (the Latin hypercube the PSA draws from: tests/models/experiments/design_test).
 // Exact quantities are compared to rounding (relative 1e-12); statistical ones by 99.9%
 // Student-t intervals across replications, or by the binomial spread of a sample quantile.
 
@@ -20,7 +20,6 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -29,7 +28,7 @@
 #include "tcsim/models/economics/capacity_search.hpp"
 #include "tcsim/models/economics/savings.hpp"
 #include "tcsim/models/economics/sensitivity.hpp"
-#include "tcsim/models/experiments/design.hpp"
+#include "tcsim/models/experiments/design.hpp"  // latin_hypercube: the PSA draws
 #include "tcsim/models/policy/integration_model.hpp"
 #include "tcsim/models/policy/national_config.hpp"
 #include "tcsim/models/run/scenario_run.hpp"
@@ -429,38 +428,7 @@ TEST_CASE("the shipped England baseline is within every judged calibration range
   CHECK(context > 0);
 }
 
-// --- Latin hypercube and quantiles --------------------------------------------------------------
-
-TEST_CASE("latin hypercube: one point in each of the n strata of every dimension",
-          "[sensitivity]") {
-  for (const std::size_t n : {std::size_t{1}, std::size_t{7}, std::size_t{50}}) {
-    INFO(n << " points");
-    const auto points = models::latin_hypercube(n, 4, 20090401);
-    REQUIRE(points.size() == n);
-    for (std::size_t d = 0; d < 4; ++d) {
-      INFO("dimension " << d);
-      std::set<std::size_t> strata;
-      for (const auto& p : points) {
-        REQUIRE(p.size() == 4u);
-        CHECK(p[d] >= 0.0);
-        CHECK(p[d] < 1.0);
-        strata.insert(static_cast<std::size_t>(std::floor(p[d] * static_cast<double>(n))));
-      }
-      CHECK(strata.size() == n);  // n points in n distinct strata: one in each
-      CHECK(*strata.rbegin() == n - 1);
-    }
-  }
-  // Reproducible from the seed, and a different seed gives different points in every column.
-  const auto a = models::latin_hypercube(20, 3, 5);
-  CHECK(models::latin_hypercube(20, 3, 5) == a);
-  const auto b = models::latin_hypercube(20, 3, 6);
-  for (std::size_t d = 0; d < 3; ++d) {
-    bool differs = false;
-    for (std::size_t j = 0; j < 20; ++j)
-      differs = differs || a[j][d] != b[j][d];
-    CHECK(differs);
-  }
-}
+// --- Quantiles --------------------------------------------------------------------------------
 
 TEST_CASE("distribution_quantile is the quantile within the spread of 20,000 draws",
           "[sensitivity]") {

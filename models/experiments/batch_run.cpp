@@ -365,7 +365,7 @@ void check_journal_complete(const JournalWriter& journal, const JournalContents&
   std::size_t missing = 0;
   const TaskId* first = nullptr;
   for (const TaskId& task : expected) {
-    if (present.count(task)) continue;
+    if (present.contains(task)) continue;
     if (!first) first = &task;
     ++missing;
   }
@@ -619,7 +619,7 @@ BatchSummary run_batch(const Experiment& e, const IntegrationModels* models,
   }
   std::vector<TaskId> todo;
   for (const TaskId& task : tasks) {
-    if (!earlier.done.count(task)) todo.push_back(task);
+    if (!earlier.done.contains(task)) todo.push_back(task);
   }
   summary.tasks_from_journal = summary.tasks_total - static_cast<std::int64_t>(todo.size());
 

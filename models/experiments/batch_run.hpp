@@ -1,8 +1,8 @@
 #pragma once
 // Runs an experiment's tasks (design point x replication) on a pool of threads and keeps what
-// they produce safe: completed tasks go to the journal (models/results/results_journal.hpp) at every
-// flush; when all are done the results file is built from the journal (results_file.hpp). Each
-// task's random numbers depend only on (master seed, replication, purpose), so the results are
+// they produce safe: completed tasks go to the journal (models/results/results_journal.hpp) at
+// every flush; when all are done the results file is built from the journal (results_file.hpp).
+// Each task's random numbers depend only on (master seed, replication, purpose), so the results are
 // the same whatever the thread count, the order or a resume - and design points share streams
 // (common random numbers).
 
@@ -63,6 +63,8 @@ class RemoteWorkers {
 class TaskRunner {
  public:
   TaskRunner(const Experiment& experiment, const IntegrationModels* models, unsigned threads);
+  TaskRunner(const TaskRunner&) = delete;
+  TaskRunner& operator=(const TaskRunner&) = delete;
   ~TaskRunner();
   [[nodiscard]] std::vector<TaskResult> run(const std::vector<TaskId>& tasks);
 

@@ -31,7 +31,7 @@ std::vector<std::vector<double>> factor_settings(const Experiment& e, std::int64
   std::vector<std::vector<double>> rows;
   const std::size_t dims = e.factors.size();
   if (e.design == DesignKind::grid) {
-    rows.push_back({});
+    rows.emplace_back();
     // The first factor varies slowest, as in nested loops over the factors in file order.
     for (const ExperimentFactor& f : e.factors) {
       std::vector<std::vector<double>> next;
@@ -204,7 +204,7 @@ DesignSummary check_design_points(Experiment& e, const ExperimentPlaces& places,
 /// The design points: each model (if any) crossed with each factor setting, model slowest.
 void build_design_points(ExperimentFile& file) {
   Experiment& e = file.experiment;
-  if (file.model_ids.empty()) file.model_ids.push_back("");
+  if (file.model_ids.empty()) file.model_ids.emplace_back("");
   const auto settings = factor_settings(e, file.points);
   for (const std::string& model : file.model_ids) {
     for (std::size_t j = 0; j < settings.size(); ++j)

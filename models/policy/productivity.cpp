@@ -15,7 +15,7 @@ void raise_productivity(Scenario& s, double gain) {
     if (x.workforce && is_community_service(x.service)) orgs.insert(x.organisation);
   }
   for (Organisation& o : s.organisations) {
-    if (orgs.count(o.name)) o.direct_care_share_change += gain;
+    if (orgs.contains(o.name)) o.direct_care_share_change += gain;
   }
   derive_capacities(s, {}, ConfigLocation{s.file, 0, 0, "savings.productivity_gain"});
 }

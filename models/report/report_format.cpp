@@ -84,11 +84,10 @@ std::string format_json(const RunReport& report, const std::string& version,
     std::string values;
     for (double v : m.values)
       values += (values.empty() ? "" : ", ") + json_number(v);
-    out +=
-        fmt::format("{}: {{\"mean\": {}, \"ci_half_width\": {}, \"values\": [{}], \"unit\": {}}}",
-                    json_string(m.scope + "." + m.name), json_number(m.estimate.mean),
-                    m.estimate.half_width ? json_number(*m.estimate.half_width) : "null", values,
-                    json_string(m.unit));
+    out += fmt::format(R"({}: {{"mean": {}, "ci_half_width": {}, "values": [{}], "unit": {}}})",
+                       json_string(m.scope + "." + m.name), json_number(m.estimate.mean),
+                       m.estimate.half_width ? json_number(*m.estimate.half_width) : "null", values,
+                       json_string(m.unit));
   }
   out += "}}\n";
   return out;

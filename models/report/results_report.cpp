@@ -60,6 +60,7 @@ std::map<std::int64_t, double> by_replication(const ResultsTable& t, const Metri
 
 std::vector<double> values_of(const std::map<std::int64_t, double>& m) {
   std::vector<double> v;
+  v.reserve(m.size());
   for (const auto& [k, x] : m)
     v.push_back(x);
   return v;
@@ -127,7 +128,9 @@ void fit_tornado(ResultsReport& r) {
   r.tornado_central = central;
   for (std::size_t j = 0; j < factors.size(); ++j) {
     const std::vector<double>& v = r.meta.factor_values[factors[j]];
-    double lo = v[used_points.front()], hi = lo, mean = 0.0;
+    double lo = v[used_points.front()];
+    double hi = lo;
+    double mean = 0.0;
     for (std::size_t p : used_points) {
       lo = std::min(lo, v[p]);
       hi = std::max(hi, v[p]);

@@ -49,7 +49,8 @@ void prepare_folder_of(const std::string& path) {
 }
 
 std::string clock_text(double seconds) {
-  const auto s = static_cast<long>(seconds + 0.5);
+  // Elapsed seconds are >= 0, where adding 0.5 rounds half up as it always has.
+  const auto s = static_cast<long>(seconds + 0.5);  // NOLINT(bugprone-incorrect-roundings)
   return s >= 3600 ? fmt::format("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
                    : fmt::format("{}:{:02}", s / 60, s % 60);
 }
@@ -57,8 +58,10 @@ std::string clock_text(double seconds) {
 /// Runs the plotting script; returns its exit status (127 if it could not start).
 int run_plots(const std::vector<std::string>& arguments) {
   std::vector<char*> argv;
+  argv.reserve(arguments.size() + 1);
+  // execvp takes char* const[] for C's sake and does not write through it.
   for (const std::string& a : arguments)
-    argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(const_cast<char*>(a.c_str()));  // NOLINT(cppcoreguidelines-pro-type-const-cast)
   argv.push_back(nullptr);
   std::fflush(stdout);
   const pid_t child = ::fork();
@@ -307,7 +310,7 @@ int report_command(const ReportArguments& args) {
       "--configured-warmup", fmt::format("{}", report.configured_warmup_days),
       "--title-suffix",      report.meta.experiment_name};
   if (report.key_setting) {
-    command.push_back("--setting");
+    command.emplace_back("--setting");
     command.push_back(report.meta.settings[*report.key_setting]);
   }
   const int status = run_plots(command);

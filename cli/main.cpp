@@ -34,6 +34,9 @@ std::string unknown_command(CLI::App& app, int argc, char** argv) {
 
 }  // namespace
 
+// Commands report their own failures (exit codes above); what could still escape is a failure
+// to build the command line itself (out of memory), which std::terminate reports.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 int main(int argc, char** argv) {
   // A write beyond the file-size limit (ulimit -f) then fails with EFBIG, reported like any
   // failed write, instead of killing tcsim before it can say what happened.

@@ -17,7 +17,7 @@ class StopSignals {
   StopSignals& operator=(const StopSignals&) = delete;
 
   /// The signal received (0 while none).
-  [[nodiscard]] const std::atomic<int>& received() const noexcept;
+  [[nodiscard]] static const std::atomic<int>& received() noexcept;
 };
 
 /// "SIGTERM", "SIGINT", or "signal N".

@@ -45,7 +45,7 @@ struct Analysis {
   const SavingsSettings& cfg;
   const SavingsRun& run_length;
   const SavingsOptions& options;
-  double gain;  // the productivity gain: the options' or the config's
+  double gain = 0.0;  // the productivity gain: the options' or the config's
   Runner run;
 };
 
@@ -136,7 +136,7 @@ double community_budget(const Scenario& s, const RunReport& base,
   double total = 0.0;
   for (const Setting& x : s.settings) {
     if (!is_community_service(x.service)) continue;
-    if (levers.count(x.name) && !include_levers) continue;
+    if (levers.contains(x.name) && !include_levers) continue;
     LineUse year{.days = kDaysPerYear};
     if (x.capacity != sim::kUnlimited && x.capacity > 0) {
       const double occupancy =
@@ -172,7 +172,7 @@ std::vector<std::string> release_targets(const Scenario& base, const RunReport& 
                                          const std::set<std::string>& levers) {
   std::vector<std::string> targets;
   for (const Setting& s : base.settings) {
-    if (!is_community_service(s.service) || levers.count(s.name)) continue;
+    if (!is_community_service(s.service) || levers.contains(s.name)) continue;
     if (s.capacity == sim::kUnlimited || !s.schedule.empty()) continue;
     if (mean_of(values(report, s.name, "mean_occupancy")) <= 0.0) continue;
     targets.push_back(s.name);
@@ -223,7 +223,7 @@ Release release_scenario(const Scenario& flows, const AreaBaseline& b,
       }
       set_wte(r.scenario, t, after.workforce->wte - freed);
     } else {
-      const double freed = static_cast<double>(base_places.at(t) - places.at(t));
+      const auto freed = static_cast<double>(base_places.at(t) - places.at(t));
       r.spare_beds += freed;
       setting_named(r.scenario, t).capacity = before.capacity - static_cast<std::int64_t>(freed);
     }
@@ -246,7 +246,7 @@ Scenario absorb_scenario(const Release& release, const AreaBaseline& b) {
     const Setting& s = setting_named(absorb, l);
     if (!s.workforce) continue;
     const double share =
-        b.absorb_teams.count(l) && lever_wte > 0.0 ? s.workforce->wte / lever_wte : 0.0;
+        b.absorb_teams.contains(l) && lever_wte > 0.0 ? s.workforce->wte / lever_wte : 0.0;
     set_wte(absorb, l, std::max(0.0, release.spare_wte) * share);
   }
   return absorb;
@@ -341,7 +341,7 @@ void add_calibration(CalibrationSums& c, const AreaBaseline& b, double count) {
     add_scaled(c.acute_admissions, admissions, count);
   }
   for (const Setting& s : b.base.settings) {
-    if (!s.workforce || !is_community_service(s.service) || b.levers.count(s.name)) continue;
+    if (!s.workforce || !is_community_service(s.service) || b.levers.contains(s.name)) continue;
     c.wte += count * s.workforce->wte;
     c.direct_wte += count * s.workforce->wte * direct_care_share(b.base, s);
   }

@@ -1,12 +1,12 @@
-// Batch experiments, piece by piece: the design an experiment file becomes, the journal that
-// keeps completed tasks through a crash, the HDF5 results file, the daily delayed-transfer
-// series, MSER-5 and the report's statistics - each against a hand computation or theory.
+// Batch experiments, piece by piece: the design an experiment file becomes, the daily
+// delayed-transfer series, MSER-5 and the report's statistics - each against a hand computation
+// or theory. The journal and the HDF5 results file are tested beside their sources
+// (tests/models/results/journal_test.cpp, results_file_test.cpp).
 
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <limits>
 #include <set>
 
 #include <catch2/catch.hpp>
@@ -151,108 +151,6 @@ TEST_CASE("experiment errors name the file, the line and what was expected",
   CHECK_THAT(message("replications: 2\nmodels: [direct_provison]\n"),
              Catch::Contains("did you mean 'direct_provision'"));
   CHECK_THAT(message("replications: 2\nthreads: 4\n"), Catch::Contains("unknown key"));
-}
-
-TEST_CASE("the journal returns what was appended, and drops a torn last record",
-          "[batch][journal]") {
-  const test::TempDir dir("batch_journal");
-  const std::string path = (dir.path() / "x.h5.journal").string();
-  TaskResult with_series = task(1, 0, 2.5);
-  with_series.days = 2;
-  with_series.settings = 2;
-  with_series.occupancy = {1.0, 2.0, 3.0, 4.0};
-  with_series.delayed = {0.5, 0.0, 0.25, 1.0};
-  {
-    JournalWriter writer = JournalWriter::create(path, "identity text");
-    writer.append({task(0, 0, 1.0), task(0, 1, std::numeric_limits<double>::quiet_NaN())});
-    writer.append({with_series});
-  }
-  JournalContents read = read_journal(path);
-  CHECK(read.identity == "identity text");
-  REQUIRE(read.tasks.size() == 3);
-  CHECK(read.tasks[0].metrics[0].value == 1.0);
-  CHECK(std::isnan(read.tasks[1].metrics[0].value));
-  CHECK(read.tasks[2].metrics[0].unit == "GBP/year");
-  CHECK(read.tasks[2].occupancy == with_series.occupancy);
-  CHECK(read.tasks[2].delayed == with_series.delayed);
-  CHECK(read.tasks[2].days == 2);
-  CHECK(read.tasks[2].settings == 2);
-  CHECK(read.dropped_bytes == 0);
-  REQUIRE_THROWS_AS(JournalWriter::create(path, "again"), JournalError);  // never overwrites
-
-  // A kill in the middle of a write leaves part of a record: every whole one survives.
-  const auto whole = std::filesystem::file_size(path);
-  std::filesystem::resize_file(path, whole - 5);
-  read = read_journal(path);
-  CHECK(read.tasks.size() == 2);
-  CHECK(read.dropped_bytes > 0);
-  {
-    std::optional<JournalWriter> writer = JournalWriter::open_existing(path);
-    REQUIRE(writer);
-    writer->resume(writer->read());  // cuts the torn end off
-    writer->append({task(1, 0, 9.0)});
-  }
-  read = read_journal(path);
-  REQUIRE(read.tasks.size() == 3);
-  CHECK(read.tasks[2].metrics[0].value == 9.0);
-  CHECK(read.dropped_bytes == 0);
-
-  // Killed while the header was written: no task can be in it. Not a journal at all: an error.
-  CHECK(read_journal(dir.write("empty.journal", "")).header_torn);
-  CHECK(read_journal(dir.write("torn.journal", "TCSIM-JOUR")).header_torn);
-  CHECK_FALSE(read.header_torn);
-  CHECK_THROWS_AS(read_journal(dir.write("other.journal", "something else entirely")),
-                  JournalError);
-}
-
-TEST_CASE("the results file holds the rows sorted, metrics in first-seen order, NaN for gaps",
-          "[batch][results_file]") {
-  TaskResult extra = task(0, 1, 3.0);
-  extra.metrics.push_back(MetricValue{"acute", "mean_occupancy", "places", 40.0});
-  const ResultsTable t = tabulate({task(1, 0, 5.0), extra, task(0, 0, 1.0), task(0, 0, 99.0)}, 0);
-  REQUIRE(t.rows() == 3);  // the repeated (0, 0) keeps its first copy
-  CHECK(t.design_point == std::vector<std::int64_t>{0, 0, 1});
-  CHECK(t.replication == std::vector<std::int64_t>{0, 1, 0});
-  REQUIRE(t.metrics.size() == 2);
-  CHECK(t.metrics[0].values == std::vector<double>{1.0, 3.0, 5.0});
-  CHECK(t.metrics[1].key() == "acute.mean_occupancy");
-  CHECK(std::isnan(t.metrics[1].values[0]));
-  CHECK(t.metrics[1].values[1] == 40.0);
-
-  const test::TempDir dir("batch_h5");
-  const std::string path = (dir.path() / "r.h5").string();
-  ResultsMetadata meta;
-  meta.tcsim_version = "tcsim test";
-  meta.experiment_name = "round trip";
-  meta.design_kind = "grid";
-  meta.experiment_text = "name: round trip\n";
-  meta.scenario_text = "scenario text";
-  meta.seed = 18446744073709551615ull;
-  meta.replications = 2;
-  meta.point_names = {"a", "b"};
-  meta.point_models = {"", ""};
-  meta.factor_names = {"run.horizon"};
-  meta.factor_values = {{100.0, 200.0}};
-  write_results_file(path, meta, t);
-  CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
-  const ResultsFile back = read_results_file(path);
-  CHECK_FALSE(back.complete);  // 3 of 4 tasks
-  CHECK(back.meta.seed == meta.seed);
-  CHECK(back.meta.experiment_text == meta.experiment_text);
-  CHECK(back.meta.point_names == meta.point_names);
-  CHECK(back.meta.factor_values == meta.factor_values);
-  CHECK(back.table.design_point == t.design_point);
-  REQUIRE(back.table.metrics.size() == 2);
-  CHECK(back.table.metrics[0].key() == "area.cost_per_year");  // creation order kept
-  CHECK(back.table.metrics[0].unit == "GBP/year");
-  CHECK(back.table.metrics[0].values == t.metrics[0].values);
-
-  // A failed write leaves the existing file as it was.
-  meta.experiment_name = "second";
-  const std::string blocked = (dir.path() / "r.h5.tmp").string();
-  std::filesystem::create_directory(blocked);  // the temporary file cannot be created
-  CHECK_THROWS_WITH(write_results_file(path, meta, t), Catch::Contains("r.h5.tmp"));
-  CHECK(read_results_file(path).meta.experiment_name == "round trip");
 }
 
 TEST_CASE("the daily delayed series integrates to the delayed days the engine counts",

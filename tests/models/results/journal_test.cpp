@@ -1,22 +1,25 @@
-// The batch journal's guarantees: a record cut short at the end (what a kill leaves) is
-// dropped, any other damage is refused with its place and the file left untouched, crafted
-// sizes neither crash nor allocate, and one writer holds the journal at a time.
+// The batch journal's guarantees: what was appended reads back (NaN and series included), a
+// record cut short at the end (what a kill leaves) is dropped, any other damage is refused with
+// its place and the file left untouched, crafted sizes neither crash nor allocate, and one
+// writer holds the journal at a time.
 
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <optional>
 #include <string>
 
 #include <catch2/catch.hpp>
 
+#include "support/temp_dir.hpp"
 #include "tcsim/models/results/journal_lock.hpp"
 #include "tcsim/models/results/results_journal.hpp"
-#include "support/temp_dir.hpp"
 
 namespace tcsim::models {
 namespace {
@@ -190,6 +193,58 @@ TEST_CASE("one writer at a time: a second one is refused while the first holds t
   CHECK(second->still_named());
   std::filesystem::rename(path, path + ".moved");
   CHECK_FALSE(second->still_named());
+}
+
+TEST_CASE("the journal returns what was appended, and drops a torn last record",
+          "[batch][journal]") {
+  const test::TempDir dir("batch_journal");
+  const std::string path = (dir.path() / "x.h5.journal").string();
+  TaskResult with_series = task(1, 0, 2.5);
+  with_series.days = 2;
+  with_series.settings = 2;
+  with_series.occupancy = {1.0, 2.0, 3.0, 4.0};
+  with_series.delayed = {0.5, 0.0, 0.25, 1.0};
+  {
+    JournalWriter writer = JournalWriter::create(path, "identity text");
+    writer.append({task(0, 0, 1.0), task(0, 1, std::numeric_limits<double>::quiet_NaN())});
+    writer.append({with_series});
+  }
+  JournalContents read = read_journal(path);
+  CHECK(read.identity == "identity text");
+  REQUIRE(read.tasks.size() == 3);
+  CHECK(read.tasks[0].metrics[0].value == 1.0);
+  CHECK(std::isnan(read.tasks[1].metrics[0].value));
+  CHECK(read.tasks[2].metrics[0].unit == "GBP/year");
+  CHECK(read.tasks[2].occupancy == with_series.occupancy);
+  CHECK(read.tasks[2].delayed == with_series.delayed);
+  CHECK(read.tasks[2].days == 2);
+  CHECK(read.tasks[2].settings == 2);
+  CHECK(read.dropped_bytes == 0);
+  REQUIRE_THROWS_AS(JournalWriter::create(path, "again"), JournalError);  // never overwrites
+
+  // A kill in the middle of a write leaves part of a record: every whole one survives.
+  const auto whole = std::filesystem::file_size(path);
+  std::filesystem::resize_file(path, whole - 5);
+  read = read_journal(path);
+  CHECK(read.tasks.size() == 2);
+  CHECK(read.dropped_bytes > 0);
+  {
+    std::optional<JournalWriter> writer = JournalWriter::open_existing(path);
+    REQUIRE(writer);
+    writer->resume(writer->read());  // cuts the torn end off
+    writer->append({task(1, 0, 9.0)});
+  }
+  read = read_journal(path);
+  REQUIRE(read.tasks.size() == 3);
+  CHECK(read.tasks[2].metrics[0].value == 9.0);
+  CHECK(read.dropped_bytes == 0);
+
+  // Killed while the header was written: no task can be in it. Not a journal at all: an error.
+  CHECK(read_journal(dir.write("empty.journal", "")).header_torn);
+  CHECK(read_journal(dir.write("torn.journal", "TCSIM-JOUR")).header_torn);
+  CHECK_FALSE(read.header_torn);
+  CHECK_THROWS_AS(read_journal(dir.write("other.journal", "something else entirely")),
+                  JournalError);
 }
 
 }  // namespace tcsim::models

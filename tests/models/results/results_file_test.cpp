@@ -1,17 +1,22 @@
 // The results file's checksum header and what read_results_file refuses (docs/results-format.md):
 // every changed, missing or added byte of a file tcsim wrote is caught before libhdf5 reads it,
 // a file without the header is refused, and the refusals name the file and what is wrong.
-// tests/cli/damaged_results_test.py does the same end to end, on many more offsets.
+// tests/cli/damaged_results_test.py does the same end to end, on many more offsets. And what a
+// file holds: the rows sorted, metrics in first-seen order, NaN for gaps, a failed write leaving
+// the old file.
 
+#include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include <catch2/catch.hpp>
 
-#include "tcsim/models/results/results_file.hpp"
 #include "support/temp_dir.hpp"
+#include "tcsim/models/results/results_file.hpp"
 
 namespace tcsim::models {
 namespace {
@@ -54,6 +59,14 @@ std::string small_file(const test::TempDir& dir, const std::string& name = "r.h5
   std::string path = (dir.path() / name).string();
   write_results_file(path, meta, tabulate(tasks, 1));
   return path;
+}
+
+TaskResult task(std::int64_t point, std::int64_t replication, double value) {
+  TaskResult t;
+  t.design_point = point;
+  t.replication = replication;
+  t.metrics.push_back(MetricValue{"area", "cost_per_year", "GBP/year", value});
+  return t;
 }
 
 TEST_CASE("a results file starts with its checksum header and reads back",
@@ -133,6 +146,56 @@ TEST_CASE("what is not a regular file is refused without waiting", "[results_fil
   CHECK_THROWS_WITH(read_results_file((dir.path() / "missing.h5").string()),
                     Contains("cannot open it: No such file or directory"));
   CHECK_THROWS_AS(read_results_file("/dev/null"), ResultsFileError);
+}
+
+TEST_CASE("the results file holds the rows sorted, metrics in first-seen order, NaN for gaps",
+          "[batch][results_file]") {
+  TaskResult extra = task(0, 1, 3.0);
+  extra.metrics.push_back(MetricValue{"acute", "mean_occupancy", "places", 40.0});
+  const ResultsTable t = tabulate({task(1, 0, 5.0), extra, task(0, 0, 1.0), task(0, 0, 99.0)}, 0);
+  REQUIRE(t.rows() == 3);  // the repeated (0, 0) keeps its first copy
+  CHECK(t.design_point == std::vector<std::int64_t>{0, 0, 1});
+  CHECK(t.replication == std::vector<std::int64_t>{0, 1, 0});
+  REQUIRE(t.metrics.size() == 2);
+  CHECK(t.metrics[0].values == std::vector<double>{1.0, 3.0, 5.0});
+  CHECK(t.metrics[1].key() == "acute.mean_occupancy");
+  CHECK(std::isnan(t.metrics[1].values[0]));
+  CHECK(t.metrics[1].values[1] == 40.0);
+
+  const test::TempDir dir("batch_h5");
+  const std::string path = (dir.path() / "r.h5").string();
+  ResultsMetadata meta;
+  meta.tcsim_version = "tcsim test";
+  meta.experiment_name = "round trip";
+  meta.design_kind = "grid";
+  meta.experiment_text = "name: round trip\n";
+  meta.scenario_text = "scenario text";
+  meta.seed = 18446744073709551615ull;
+  meta.replications = 2;
+  meta.point_names = {"a", "b"};
+  meta.point_models = {"", ""};
+  meta.factor_names = {"run.horizon"};
+  meta.factor_values = {{100.0, 200.0}};
+  write_results_file(path, meta, t);
+  CHECK_FALSE(std::filesystem::exists(path + ".tmp"));
+  const ResultsFile back = read_results_file(path);
+  CHECK_FALSE(back.complete);  // 3 of 4 tasks
+  CHECK(back.meta.seed == meta.seed);
+  CHECK(back.meta.experiment_text == meta.experiment_text);
+  CHECK(back.meta.point_names == meta.point_names);
+  CHECK(back.meta.factor_values == meta.factor_values);
+  CHECK(back.table.design_point == t.design_point);
+  REQUIRE(back.table.metrics.size() == 2);
+  CHECK(back.table.metrics[0].key() == "area.cost_per_year");  // creation order kept
+  CHECK(back.table.metrics[0].unit == "GBP/year");
+  CHECK(back.table.metrics[0].values == t.metrics[0].values);
+
+  // A failed write leaves the existing file as it was.
+  meta.experiment_name = "second";
+  const std::string blocked = (dir.path() / "r.h5.tmp").string();
+  std::filesystem::create_directory(blocked);  // the temporary file cannot be created
+  CHECK_THROWS_WITH(write_results_file(path, meta, t), Catch::Contains("r.h5.tmp"));
+  CHECK(read_results_file(path).meta.experiment_name == "round trip");
 }
 
 }  // namespace

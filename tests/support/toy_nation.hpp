@@ -2,7 +2,7 @@
 // The toy nation of tests/models/data/savings/toy_nation.yaml as text, and loading edited
 // copies of it from a scratch folder: shared by the tests of the national file
 // (tests/models/config/national_file_test.cpp) and of what is checked against its template
-// (tests/models/policy/national_config_test.cpp). Include after <catch2/catch.hpp>.
+// (tests/models/policy/national_config_test.cpp).
 
 #include <catch2/catch.hpp>
 

@@ -25,8 +25,7 @@ NetworkSimulation::NetworkSimulation(const NetworkSpec& spec, std::uint64_t mast
     stations_[i].line = WaitingLine(s.discipline);
   }
   steps_.reserve(spec_.steps.size());
-  for (std::size_t i = 0; i < spec_.steps.size(); ++i) {
-    const StepSpec& s = spec_.steps[i];
+  for (const StepSpec& s : spec_.steps) {
     StepState state{make_stream(master_seed, replication, "duration/" + s.name),
                     make_stream(master_seed, replication, "routing/" + s.name),
                     {},
@@ -53,8 +52,7 @@ NetworkSimulation::NetworkSimulation(const NetworkSpec& spec, std::uint64_t mast
     steps_.push_back(std::move(state));
   }
   streams_.reserve(spec_.arrivals.size());
-  for (std::size_t i = 0; i < spec_.arrivals.size(); ++i) {
-    const ArrivalSpec& a = spec_.arrivals[i];
+  for (const ArrivalSpec& a : spec_.arrivals) {
     const bool thinned = !a.profile.constant();
     const double peak = thinned ? a.profile.peak() : 1.0;
     streams_.push_back(StreamState{make_stream(master_seed, replication, "arrivals/" + a.name),

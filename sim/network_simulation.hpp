@@ -122,7 +122,7 @@ class NetworkSimulation {
   void seek(EntityId id);
   void request(EntityId id);
   void enter(EntityId id);
-  void check_deadlock(std::uint32_t station);
+  void check_deadlock(std::uint32_t wanted);
   void start_step(EntityId id);
   /// Gives up the entity's place; `moving_to` is the station it enters next, or kNoStation.
   void leave_place(EntityId id, std::uint32_t moving_to);

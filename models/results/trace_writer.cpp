@@ -16,8 +16,8 @@ TraceWriter::TraceWriter(const sim::NetworkSpec& spec, std::string path)
     : spec_(spec),
       path_(std::move(path)),
       // A device or pipe (/dev/stdout) is written in place; a file through a temporary one.
-      temporary_(is_special_file(path_) ? "" : path_ + ".tmp") {
-  out_ = std::fopen(temporary_.empty() ? path_.c_str() : temporary_.c_str(), "wb");
+      temporary_(is_special_file(path_) ? "" : path_ + ".tmp"),
+      out_(std::fopen(temporary_.empty() ? path_.c_str() : temporary_.c_str(), "wb")) {
   if (!out_) {
     throw std::runtime_error(
         fmt::format("cannot write the trace '{}': {}", path_, std::strerror(errno)));

@@ -360,6 +360,10 @@ std::vector<std::pair<std::string, ConfigNode>> ConfigNode::entries() const {
 }
 
 void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) const {
+  expect_keys(std::span<const std::string_view>(allowed.begin(), allowed.size()));
+}
+
+void ConfigNode::expect_keys(std::span<const std::string_view> allowed) const {
   expect_map("a mapping");
   if (path_.empty()) expect_some_known_key(allowed);
   std::set<std::string> seen;
@@ -384,7 +388,7 @@ void ConfigNode::expect_keys(std::initializer_list<std::string_view> allowed) co
 
 // A file none of whose top-level keys is one of this kind of file is not a tcsim input (say a
 // settings file of another program, named by mistake or on purpose): its keys are not quoted.
-void ConfigNode::expect_some_known_key(std::initializer_list<std::string_view> allowed) const {
+void ConfigNode::expect_some_known_key(std::span<const std::string_view> allowed) const {
   if (node_.size() == 0) return;  // the first missing key says what is needed
   for (const auto& kv : node_) {
     if (!kv.first.IsScalar()) continue;

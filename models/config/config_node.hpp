@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -65,6 +66,8 @@ class ConfigNode {
   [[nodiscard]] std::vector<std::pair<std::string, ConfigNode>> entries() const;
   /// Fails on a key not in `allowed` (suggesting the nearest allowed one) or a repeated key.
   void expect_keys(std::initializer_list<std::string_view> allowed) const;
+  /// The same, for keys known only at run time (e.g. the levers of the registry).
+  void expect_keys(std::span<const std::string_view> allowed) const;
   void expect_map(std::string_view expected) const;
 
   // Sequences.
@@ -125,7 +128,7 @@ class ConfigNode {
   [[nodiscard]] std::string key_of(const YAML::Node& key) const;
   void collect_provenance(std::vector<std::pair<std::string, std::string>>& out,
                           std::size_t& budget) const;
-  void expect_some_known_key(std::initializer_list<std::string_view> allowed) const;
+  void expect_some_known_key(std::span<const std::string_view> allowed) const;
   static constexpr std::size_t kMaxNodesWalked = 1'000'000;
   [[nodiscard]] std::string found() const;
 

@@ -8,12 +8,13 @@
 #include "tcsim/models/config/distribution_config.hpp"
 #include "tcsim/models/config/economics_config.hpp"
 #include "tcsim/models/config/input_file.hpp"
+#include "tcsim/models/config/reform_config.hpp"
 #include "tcsim/models/scenario/service_vocabulary.hpp"
 
 namespace tcsim::models {
 namespace {
 
-LeverSwitch parse_lever(const ConfigNode& levers, const char* key) {
+LeverSwitch parse_lever(const ConfigNode& levers, std::string_view key) {
   LeverSwitch lever;
   auto node = levers.find(key);
   if (!node) return lever;
@@ -80,11 +81,9 @@ IntegrationModel parse_model(const std::string& id, const ConfigNode& node) {
   }
   m.interfaces = parse_interfaces(node.at("interfaces", "{processes_reformed: true|false, ...}"));
   if (auto levers = node.find("levers")) {
-    levers->expect_keys(
-        {"admission_avoidance", "early_supported_discharge", "discharge_to_assess"});
-    m.admission_avoidance = parse_lever(*levers, "admission_avoidance");
-    m.early_supported_discharge = parse_lever(*levers, "early_supported_discharge");
-    m.discharge_to_assess = parse_lever(*levers, "discharge_to_assess");
+    levers->expect_keys(lever_keys());
+    for (const std::string_view key : lever_keys())
+      m.levers.emplace_back(key, parse_lever(*levers, key));
   }
   return m;
 }

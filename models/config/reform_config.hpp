@@ -1,7 +1,10 @@
 #pragma once
-// Reading a cohort's `reforms:` - the pathway-reform levers (admission avoidance, early
-// supported discharge, discharge to assess) - and checking they name the cohort's steps.
+// Reading a cohort's `reforms:` - the pathway-reform levers of the registry
+// (network/lever.hpp) - and checking they name the cohort's steps and the scenario's settings.
+// Each lever reads and checks itself; this file hands it its YAML mapping as a LeverInput.
 
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "tcsim/models/config/config_node.hpp"
@@ -15,12 +18,15 @@ namespace tcsim::models {
 /// cannot work. Run before the pathway's reachability check, which follows the levers.
 void check_reform_steps(const Cohort& cohort, const ConfigNode& reforms_node);
 
-/// Fails if discharge to assess names a setting the scenario lacks.
+/// Fails if a lever names a setting the scenario lacks.
 void check_reform_settings(const Cohort& cohort, const std::vector<Setting>& settings,
                            const ConfigNode& reforms_node);
 
-/// Steps a lever can lead to, as (from, to): admission avoidance from the start, early
+/// Steps a lever can lead to, as (from, to), e.g. admission avoidance from the start, early
 /// discharge from its `at` step. For reachability checks.
 [[nodiscard]] std::vector<std::pair<std::string, std::string>> reform_edges(const Cohort& cohort);
+
+/// The levers' keys, in registry order (for expect_keys).
+[[nodiscard]] std::vector<std::string_view> lever_keys();
 
 }  // namespace tcsim::models

@@ -1,11 +1,14 @@
 #include "tcsim/models/config/schema.hpp"
 
-namespace tcsim::models {
+#include <string>
 
+#include "tcsim/models/network/lever.hpp"
+
+namespace tcsim::models {
 namespace {
 
-// Kept identical to the outline in configs/README.md (a test compares them).
-constexpr const char* kScenarioSchema = R"(name: text                      # required
+// The outline up to `reforms:`; each lever adds its own lines (scenario_schema).
+constexpr const char* kOutline = R"(name: text                      # required
 description: text               # optional
 population: 340800              # optional: people served (needed by rate_per_1000_per_year)
 run:                            # optional; defaults shown
@@ -85,23 +88,20 @@ cohorts:                        # at least one
           initial: {in_place: 0, waiting: 0}   # optional: patients here at day 0
     reforms:                    # optional pathway-reform levers; off unless use: true (or a
                                 # --model switches them on)
-      admission_avoidance:      # a share of arrivals start at `to` if its setting has room
-        {use: false, eligible_share: 0.15, uptake: 1, to: STEP}
-      early_supported_discharge:   # a share leave `at` early for `to` if it has room then
-        {use: false, eligible_share: 0.2, at: STEP, days_earlier: {...}, to: STEP}
-      discharge_to_assess:      # a share of moves to `destinations` wait and are assessed at
-        use: false              # `setting` instead of in the bed they leave
-        eligible_share: 0.5
-        at: STEP
-        destinations: [STEP]
-        setting: NAME
-        referral_delay: {distribution: lognormal, mean: 0.5, sd: 0.5}   # optional
 )";
 
 }  // namespace
 
+// Kept identical to the outline in configs/README.md (a test compares them). The outline ends
+// with `reforms:`, under which each lever gives its own lines, in registry order.
 const char* scenario_schema() {
-  return kScenarioSchema;
+  static const std::string schema = [] {
+    std::string text = kOutline;
+    for (const Lever* lever : levers())
+      text += lever->schema();
+    return text;
+  }();
+  return schema.c_str();
 }
 
 }  // namespace tcsim::models

@@ -5,11 +5,9 @@
 //
 // Organisations and reform levers act here. Under an integration model's interface rules a
 // move between two settings of one organisation takes the internal delay instead of its
-// written (cross-organisation) transfer delay. Levers in use become: admission avoidance - a
-// first route to the lever's step, which overflows to the usual start when its setting is full;
-// early supported discharge - an early exit from its step; discharge to assess - part of each
-// move to an assessed destination goes first to a new step "cohort.d2a_<destination>" at the
-// lever's setting, where the destination's transfer delay is spent.
+// written (cross-organisation) transfer delay. Each cohort's pathway is built as written, then
+// each reform lever in use changes it (network/lever.hpp, one file per lever in
+// network/levers/): first routes, overflows, early exits, split routes, steps of its own.
 
 #include <cstdint>
 #include <map>
@@ -28,6 +26,9 @@ struct BuiltNetwork {
   /// spec.steps index of each cohort's steps (by step name, including the lever steps such
   /// as d2a_<destination>), one map per cohort in the scenario's order.
   std::vector<std::map<std::string, std::int32_t>> steps_of_cohort;
+  /// One past the last spec.steps index of each cohort: its steps (the pathway's, then its
+  /// levers') stand together in spec.steps, cohort after cohort.
+  std::vector<std::size_t> steps_end_of_cohort;
 
   /// spec.stations[k] is scenario.settings[k]: stations are the settings in order.
   [[nodiscard]] static std::uint32_t station_of_setting(std::size_t setting) {
@@ -39,7 +40,8 @@ struct BuiltNetwork {
 
 [[nodiscard]] BuiltNetwork build_network(const Scenario& scenario);
 
-/// The name of the discharge-to-assess step built for moves to `destination`.
+/// The name of the step discharge to assess builds for assessed moves to `destination`
+/// (defined with that lever, network/levers/discharge_to_assess.cpp).
 [[nodiscard]] std::string d2a_step_name(const std::string& destination);
 
 }  // namespace tcsim::models

@@ -59,7 +59,8 @@ StabilityReport analyse_stability(const Scenario& scenario) {
   // The network as it will run, so reform levers in use (first routes, early exits, the
   // discharge-to-assess steps) count. Offered loads are upper bounds where a lever only acts
   // when its target has room (admission avoidance, early discharge).
-  const sim::NetworkSpec spec = build_network(scenario).spec;
+  const BuiltNetwork built = build_network(scenario);
+  const sim::NetworkSpec& spec = built.spec;
   std::size_t first = 0;  // the builder lays each cohort's steps out together, in order
   for (std::size_t k = 0; k < scenario.cohorts.size(); ++k) {
     const Cohort& c = scenario.cohorts[k];
@@ -69,10 +70,7 @@ StabilityReport analyse_stability(const Scenario& scenario) {
         sim::RateProfile(c.weekday_multipliers, c.month_multipliers, scenario.run.start_date)
             .mean();
     report.cohort_rates.emplace_back(c.name, rate);
-    std::size_t last = first + c.steps.size();
-    if (c.reforms.discharge_to_assess && c.reforms.discharge_to_assess->use) {
-      last += c.reforms.discharge_to_assess->destinations.size();  // its d2a_ steps
-    }
+    const std::size_t last = built.steps_end_of_cohort[k];  // its levers' steps included
     const auto n = static_cast<Eigen::Index>(last - first);
     const auto local = [first](std::int32_t step) {
       return static_cast<Eigen::Index>(static_cast<std::size_t>(step) - first);

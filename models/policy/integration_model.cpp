@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "tcsim/models/network/lever.hpp"
 #include "tcsim/models/scenario/derived_capacity.hpp"
 
 namespace tcsim::models {
@@ -55,18 +56,12 @@ Scenario apply_model(const Scenario& area, const IntegrationModels& models,
   s.interfaces = model.interfaces;
   s.contract_overhead_allowance = models.contract_overhead_allowance;
   for (Cohort& c : s.cohorts) {
-    Reforms& r = c.reforms;
-    if (r.admission_avoidance) {
-      r.admission_avoidance->use = model.admission_avoidance.use;
-      r.admission_avoidance->uptake = model.admission_avoidance.uptake;
-    }
-    if (r.early_supported_discharge) {
-      r.early_supported_discharge->use = model.early_supported_discharge.use;
-      r.early_supported_discharge->uptake = model.early_supported_discharge.uptake;
-    }
-    if (r.discharge_to_assess) {
-      r.discharge_to_assess->use = model.discharge_to_assess.use;
-      r.discharge_to_assess->uptake = model.discharge_to_assess.uptake;
+    for (const Lever* lever : levers()) {
+      if (LeverSettings* settings = c.reforms.find(lever->key())) {
+        const LeverSwitch use = model.lever(lever->key());
+        settings->use = use.use;
+        settings->uptake = use.uptake;
+      }
     }
   }
   // The sources of this model and of the file's shared values, not of the other models.

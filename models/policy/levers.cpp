@@ -1,22 +1,16 @@
 #include "tcsim/models/policy/levers.hpp"
 
-#include "tcsim/models/scenario/queries.hpp"
+#include "tcsim/models/network/lever.hpp"
 
 namespace tcsim::models {
 
 std::set<std::string> lever_settings(const Scenario& s, bool absorbing) {
   std::set<std::string> out;
   for (const Cohort& c : s.cohorts) {
-    const auto setting_of = [&c](const std::string& step) {
-      const Step* x = step_named(c, step);
-      return x ? x->setting : std::string();
-    };
-    if (c.reforms.admission_avoidance) out.insert(setting_of(c.reforms.admission_avoidance->to));
-    if (c.reforms.early_supported_discharge) {
-      out.insert(setting_of(c.reforms.early_supported_discharge->to));
-    }
-    if (c.reforms.discharge_to_assess && !absorbing) {
-      out.insert(c.reforms.discharge_to_assess->setting);
+    for (const Lever* lever : levers()) {
+      const LeverSettings* settings = c.reforms.find(lever->key());
+      if (!settings || (absorbing && !lever->absorbs_spare_capacity())) continue;
+      out.insert(lever->team_setting(c, *settings));
     }
   }
   out.erase("");
@@ -25,16 +19,16 @@ std::set<std::string> lever_settings(const Scenario& s, bool absorbing) {
 
 void switch_levers(Scenario& s, Levers levers) {
   for (Cohort& c : s.cohorts) {
-    Reforms& r = c.reforms;
-    if (r.admission_avoidance) {
-      r.admission_avoidance->use = levers == Levers::Absorb;
-      r.admission_avoidance->uptake = 1.0;
+    for (const Lever* lever : models::levers()) {
+      LeverSettings* settings = c.reforms.find(lever->key());
+      if (!settings) continue;
+      if (lever->absorbs_spare_capacity()) {
+        settings->use = levers == Levers::Absorb;
+        settings->uptake = 1.0;
+      } else {
+        settings->use = false;  // it needs a place before it can act: no use of spare capacity
+      }
     }
-    if (r.early_supported_discharge) {
-      r.early_supported_discharge->use = levers == Levers::Absorb;
-      r.early_supported_discharge->uptake = 1.0;
-    }
-    if (r.discharge_to_assess) r.discharge_to_assess->use = false;
   }
 }
 

@@ -10,14 +10,16 @@
 namespace tcsim::models {
 
 /// Settings whose teams exist only for a reform lever (idle at baseline). With `absorbing`,
-/// only those of the levers the absorb policy uses (admission avoidance, early discharge).
+/// only those of the levers the absorb policy uses (Lever::absorbs_spare_capacity: admission
+/// avoidance, early discharge).
 [[nodiscard]] std::set<std::string> lever_settings(const Scenario& s, bool absorbing = false);
 
 enum class Levers { Off, Absorb };
 
-/// Off keeps the written pathways; Absorb switches on admission avoidance and early supported
-/// discharge for every eligible patient (discharge to assess needs a place before it can act,
-/// so it is not a way to use spare capacity and stays off).
+/// Off switches every lever off; Absorb switches on, for every eligible patient, the levers
+/// that absorb spare capacity (admission avoidance and early supported discharge); the others
+/// stay off (discharge to assess needs a place before it can act, so it is not a way to use
+/// spare capacity).
 void switch_levers(Scenario& s, Levers levers);
 
 }  // namespace tcsim::models

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "tcsim/models/network/lever.hpp"
 #include "tcsim/models/scenario/queries.hpp"
 
 namespace tcsim::models {
@@ -43,33 +44,11 @@ std::string date_text(const std::chrono::year_month_day& d) {
                      static_cast<unsigned>(d.month()), static_cast<unsigned>(d.day()));
 }
 
-std::string lever_state(bool use, double eligible, double uptake) {
-  return fmt::format("{}, eligible {:g} x uptake {:g}", use ? "IN USE" : "off", eligible, uptake);
-}
-
+/// Each lever the cohort names, in registry order, as the lever describes itself.
 std::string describe_reforms(const Reforms& r) {
   std::string out;
-  if (r.admission_avoidance) {
-    const AdmissionAvoidance& a = *r.admission_avoidance;
-    out += fmt::format(
-        "    admission avoidance ({}): arrivals start at '{}' if its setting has room\n",
-        lever_state(a.use, a.eligible_share, a.uptake), a.to);
-  }
-  if (r.early_supported_discharge) {
-    const EarlySupportedDischarge& e = *r.early_supported_discharge;
-    out += fmt::format(
-        "    early supported discharge ({}): '{}' ends {} days early for '{}' if it has room\n",
-        lever_state(e.use, e.eligible_share, e.uptake), e.at, e.days_earlier.describe(), e.to);
-  }
-  if (r.discharge_to_assess) {
-    const DischargeToAssess& d = *r.discharge_to_assess;
-    std::string destinations;
-    for (const std::string& x : d.destinations)
-      destinations += (destinations.empty() ? "" : ", ") + x;
-    out += fmt::format(
-        "    discharge to assess ({}): from '{}' to {} via an assessment place at '{}'{}\n",
-        lever_state(d.use, d.eligible_share, d.uptake), d.at, destinations, d.setting,
-        d.referral_delay ? ", referral " + d.referral_delay->describe() : std::string());
+  for (const Lever* lever : levers()) {
+    if (const LeverSettings* settings = r.find(lever->key())) out += lever->describe(*settings);
   }
   return out;
 }

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "tcsim/models/network/lever.hpp"
 #include "tcsim/models/network/network_builder.hpp"
 #include "tcsim/models/run/line_cost.hpp"
 #include "tcsim/models/scenario/organisation_vocabulary.hpp"
@@ -162,39 +163,22 @@ void add_area_flows(const sim::NetworkResult& r, const Scenario& scenario, doubl
   add("area", "acute_delayed_days_per_year", "days/year", acute_delayed_days * per_year);
 }
 
-/// What the reform levers did: admissions avoided, early discharges, patients assessed at home.
+/// What the reform levers did (admissions avoided, early discharges, patients assessed at
+/// home, ...): each lever's counters in registry order, summed over the cohorts using it.
 void add_lever_counts(const sim::NetworkResult& r, const BuiltNetwork& network,
                       const Scenario& scenario, double per_year, const Add& add) {
-  double avoided = 0.0;
-  double early_exits = 0.0;
-  double early_days = 0.0;
-  double assessed = 0.0;
-  for (std::size_t ci = 0; ci < scenario.cohorts.size(); ++ci) {
-    const Cohort& c = scenario.cohorts[ci];
-    const auto starts_at = [&](const std::string& step) {
-      const std::int32_t k = network.step(ci, step);
-      return k < 0 ? 0.0 : static_cast<double>(r.steps[static_cast<std::size_t>(k)].starts);
-    };
-    if (c.reforms.admission_avoidance && c.reforms.admission_avoidance->use) {
-      avoided += starts_at(c.reforms.admission_avoidance->to);
-    }
-    if (c.reforms.early_supported_discharge && c.reforms.early_supported_discharge->use) {
-      const std::int32_t k = network.step(ci, c.reforms.early_supported_discharge->at);
-      if (k >= 0) {
-        early_exits += static_cast<double>(r.steps[static_cast<std::size_t>(k)].early_exits);
-        early_days += r.steps[static_cast<std::size_t>(k)].early_days;
+  for (const Lever* lever : levers()) {
+    const std::vector<LeverCounter> counters = lever->counters();
+    std::vector<double> totals(counters.size(), 0.0);
+    for (std::size_t ci = 0; ci < scenario.cohorts.size(); ++ci) {
+      const LeverSettings* settings = scenario.cohorts[ci].reforms.find(lever->key());
+      if (settings && settings->use) {
+        lever->count(*settings, CohortCounts{r, network.steps_of_cohort.at(ci)}, totals);
       }
     }
-    if (c.reforms.discharge_to_assess && c.reforms.discharge_to_assess->use) {
-      for (const std::string& d : c.reforms.discharge_to_assess->destinations) {
-        assessed += starts_at(d2a_step_name(d));
-      }
-    }
+    for (std::size_t k = 0; k < counters.size(); ++k)
+      add("area", counters[k].name, counters[k].unit, totals[k] * per_year);
   }
-  add("area", "admissions_avoided_per_year", "patients/year", avoided * per_year);
-  add("area", "early_discharges_per_year", "patients/year", early_exits * per_year);
-  add("area", "early_discharge_days_per_year", "days/year", early_days * per_year);
-  add("area", "assessed_at_home_per_year", "patients/year", assessed * per_year);
 }
 
 }  // namespace
@@ -205,8 +189,7 @@ bool has_economics(const Scenario& scenario) {
     if (s.cost.per_occupied_day > 0.0 || s.cost.per_place_day > 0.0) return true;
   }
   for (const Cohort& c : scenario.cohorts) {
-    const Reforms& r = c.reforms;
-    if (r.admission_avoidance || r.early_supported_discharge || r.discharge_to_assess) return true;
+    if (!c.reforms.empty()) return true;
   }
   return false;
 }

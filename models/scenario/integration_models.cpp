@@ -4,6 +4,13 @@
 
 namespace tcsim::models {
 
+LeverSwitch IntegrationModel::lever(std::string_view key) const {
+  for (const auto& [name, lever] : levers) {
+    if (name == key) return lever;
+  }
+  return LeverSwitch{};
+}
+
 const IntegrationModel& IntegrationModels::find(const std::string& id) const {
   std::vector<std::string> ids;
   for (const IntegrationModel& m : models) {

@@ -5,6 +5,7 @@
 // area through its settings' `service:` tags (policy/integration_model.hpp, apply_model).
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -29,9 +30,11 @@ struct IntegrationModel {
   std::vector<ModelOrganisation> organisations;
   std::vector<std::pair<std::string, std::string>> services;  // service tag -> organisation
   InterfaceRules interfaces;
-  LeverSwitch admission_avoidance;
-  LeverSwitch early_supported_discharge;
-  LeverSwitch discharge_to_assess;
+  /// (lever key, switch) for every lever of the registry if the model has `levers:`.
+  std::vector<std::pair<std::string, LeverSwitch>> levers;
+
+  /// The switch of lever `key`; a lever the model does not name is off (uptake 1).
+  [[nodiscard]] LeverSwitch lever(std::string_view key) const;
 };
 
 struct IntegrationModels {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "tcsim/models/scenario/input_files.hpp"
+#include "tcsim/models/scenario/lever_settings.hpp"
 #include "tcsim/models/scenario/workforce.hpp"
 #include "tcsim/sim/distribution.hpp"
 #include "tcsim/sim/network_spec.hpp"
@@ -86,41 +87,6 @@ struct Step {
   std::int64_t initial_waiting = 0;
 };
 
-/// Pathway-reform levers of one cohort. Each is off unless `use` (set in the area file for a
-/// redesign, or by an integration model); `uptake` is the share of the eligible patients a
-/// model actually diverts.
-struct AdmissionAvoidance {
-  bool use = false;
-  double eligible_share = 0.0;  // of the cohort's arrivals
-  double uptake = 1.0;
-  std::string to;  // step that an avoided admission starts at, if its setting has room
-};
-
-struct EarlySupportedDischarge {
-  bool use = false;
-  double eligible_share = 0.0;  // of the stays at `at`
-  double uptake = 1.0;
-  std::string at;  // step whose stay ends early
-  sim::Distribution days_earlier;
-  std::string to;  // step the patient moves to, if its setting has room then
-};
-
-struct DischargeToAssess {
-  bool use = false;
-  double eligible_share = 0.0;  // of the moves from `at` to `destinations`
-  double uptake = 1.0;
-  std::string at;
-  std::vector<std::string> destinations;  // steps whose assessment moves out of hospital
-  std::string setting;                    // where the patient waits and is assessed instead
-  std::optional<sim::Distribution> referral_delay{};  // to arrange that place, bed held
-};
-
-struct Reforms {
-  std::optional<AdmissionAvoidance> admission_avoidance;
-  std::optional<EarlySupportedDischarge> early_supported_discharge;
-  std::optional<DischargeToAssess> discharge_to_assess;
-};
-
 struct Cohort {
   std::string name;
   double rate_per_day = 0.0;                                       // base rate, before multipliers
@@ -129,7 +95,7 @@ struct Cohort {
   std::int64_t max_arrivals = sim::kUnlimited;
   std::string start;        // first step
   std::vector<Step> steps;  // in document order
-  Reforms reforms;
+  Reforms reforms;          // its pathway-reform levers (lever_settings.hpp)
 };
 
 /// How handoffs depend on organisations; set by an integration model. Without it every route

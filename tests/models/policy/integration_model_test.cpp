@@ -648,7 +648,7 @@ TEST_CASE("admission avoidance sends eligible_share x uptake of arrivals to its 
 
   SECTION("while the team has room") {
     const Scenario s = apply(models::parse_scenario(kLeverArea, "toy_area.yaml"), set, "avoid");
-    REQUIRE(s.cohorts[0].reforms.admission_avoidance->use);
+    REQUIRE(s.cohorts[0].reforms.find("admission_avoidance")->use);
     const sim::NetworkSpec spec = models::build_network(s).spec;
     const std::size_t crisis = step(spec, "frail.crisis");
     const std::size_t stay = step(spec, "frail.stay");

@@ -210,8 +210,8 @@ int batch_command(const BatchArguments& args, models::RemoteWorkers* remote) {
     };
   }
 
-  const StopSignals signals;
-  options.stop_signal = &signals.received();
+  const StopSignals signals;  // SIGTERM and SIGINT caught until the batch returns
+  options.stop_signal = &StopSignals::received();
   options.on_stopped = [&](const models::BatchStop& stop) {
     exit_stopped(stop, args, options.output, show_progress);
   };

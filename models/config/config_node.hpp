@@ -22,8 +22,9 @@
 
 namespace tcsim::models {
 
-// NOLINTNEXTLINE(bugprone-exception-escape): YAML::Node has no move assignment and its copy
-// assignment may throw, so the implicit move assignment may too; nothing relies on it not throwing
+// YAML::Node has no move assignment and its copy assignment may throw, so the implicit move
+// assignment may too; nothing relies on it not throwing.
+// NOLINTNEXTLINE(bugprone-exception-escape)
 class ConfigNode {
  public:
   /// Parses `text` (whose origin is `file`, for messages); a syntax error becomes ConfigError.

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "tcsim/models/report/text_format.hpp"
 #include "tcsim/sim/output_analysis.hpp"
 
 namespace tcsim::models {
@@ -30,22 +31,12 @@ constexpr Column kColumns[] = {
     {"area", "early_discharges_per_year", "early discharges/yr", 1.0},
 };
 
-std::string number(double x) {
-  if (!std::isfinite(x)) return "n/a";
-  if (std::abs(x) >= 100.0) return fmt::format("{:.0f}", x);
-  return fmt::format("{:.3g}", x);
-}
-
-std::string signed_number(double x) {
-  const std::string s = number(x);
-  return (x > 0.0 && std::isfinite(x)) ? "+" + s : s;
-}
-
 std::string level_cell(const MetricSummary* m, double scale) {
   if (!m) return "-";
   const sim::Estimate& e = m->estimate;
-  return e.half_width ? fmt::format("{} ±{}", number(e.mean / scale), number(*e.half_width / scale))
-                      : number(e.mean / scale);
+  return e.half_width ? fmt::format("{} ±{}", rounded(e.mean / scale, 100, 3),
+                                    rounded(*e.half_width / scale, 100, 3))
+                      : rounded(e.mean / scale, 100, 3);
 }
 
 /// Rounding noise (e.g. 1e-13 days from summing the same delays in another order) shows as 0.
@@ -60,8 +51,9 @@ std::string difference_cell(const MetricSummary* m, const MetricSummary* base, d
   sim::Estimate& e = d->paired;
   e.mean = denoised(e.mean, base->estimate.mean);
   if (e.half_width) e.half_width = denoised(*e.half_width, base->estimate.mean);
-  if (!e.half_width) return signed_number(e.mean / scale);
-  return fmt::format("{} ±{}", signed_number(e.mean / scale), number(*e.half_width / scale));
+  if (!e.half_width) return signed_rounded(e.mean / scale, 100, 3);
+  return fmt::format("{} ±{}", signed_rounded(e.mean / scale, 100, 3),
+                     rounded(*e.half_width / scale, 100, 3));
 }
 
 /// Each organisation with contracted (community) service lines: the share of replications in
@@ -110,9 +102,6 @@ std::string format_comparison_csv(const std::vector<ModelRun>& runs) {
       "unpaired_ci_half_width\n";
   if (runs.empty()) return out;
   const RunReport& base = runs.front().report;
-  const auto opt = [](const std::optional<double>& x) {
-    return x && std::isfinite(*x) ? fmt::format("{}", *x) : std::string();
-  };
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const ModelRun& run = runs[i];
     for (const MetricSummary& m : run.report.metrics) {
@@ -120,9 +109,10 @@ std::string format_comparison_csv(const std::vector<ModelRun>& runs) {
       const MetricSummary* b = i == 0 ? nullptr : base.find(m.scope, m.name);
       if (b) d = difference(m, *b);
       out += fmt::format("{},{},{},{},{},{},{},{},{}\n", run.id, m.scope, m.name, m.unit,
-                         std::isfinite(m.estimate.mean) ? fmt::format("{}", m.estimate.mean) : "",
-                         opt(m.estimate.half_width), d ? fmt::format("{}", d->paired.mean) : "",
-                         d ? opt(d->paired.half_width) : "", d ? opt(d->unpaired_half_width) : "");
+                         csv_number(m.estimate.mean), csv_number(m.estimate.half_width),
+                         d ? csv_number(d->paired.mean) : "",
+                         d ? csv_number(d->paired.half_width) : "",
+                         d ? csv_number(d->unpaired_half_width) : "");
     }
   }
   return out;

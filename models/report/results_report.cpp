@@ -9,32 +9,14 @@
 #include <Eigen/Dense>
 
 #include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/report/text_format.hpp"
 
 namespace tcsim::models {
 namespace {
 
-/// A CSV field, quoted when it holds a comma, quote or line break.
-std::string field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s)
-    out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
-std::string num(double x) {
-  return std::isfinite(x) ? fmt::format("{:.10g}", x) : "";
-}
-std::string num(const std::optional<double>& x) {
-  return x ? num(*x) : "";
-}
-
 /// Readable in a table: thousands without decimals, small numbers to 3 significant figures.
 std::string shown(double x) {
-  if (!std::isfinite(x)) return "n/a";
-  if (x == 0.0) x = 0.0;  // no "-0" for a saving of nothing
-  if (std::abs(x) >= 1000.0) return fmt::format("{:.0f}", x);
-  return fmt::format("{:.3g}", x);
+  return rounded(x == 0.0 ? 0.0 : x, 1000, 3);  // no "-0" for a saving of nothing
 }
 
 std::string with_ci(const sim::Estimate& e) {
@@ -259,10 +241,12 @@ std::string format_results_summary_csv(const ResultsReport& r) {
       const PointMetric& pm = r.points[p][m];
       const sim::Estimate& e = pm.estimate;
       const std::optional<double> hw = e.half_width;
-      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", p, field(r.meta.point_names[p]),
-                         field(r.metric_keys[m]), field(r.metric_units[m]), e.n, num(e.mean),
-                         num(hw), hw ? num(e.mean - *hw) : "", hw ? num(e.mean + *hw) : "",
-                         hw && e.mean != 0.0 ? num(*hw / std::abs(e.mean)) : "",
+      out += fmt::format("{},{},{},{},{},{},{},{},{},{},{}\n", p, csv_field(r.meta.point_names[p]),
+                         csv_field(r.metric_keys[m]), csv_field(r.metric_units[m]), e.n,
+                         csv_number(e.mean, 10), csv_number(hw, 10),
+                         hw ? csv_number(e.mean - *hw, 10) : "",
+                         hw ? csv_number(e.mean + *hw, 10) : "",
+                         hw && e.mean != 0.0 ? csv_number(*hw / std::abs(e.mean), 10) : "",
                          pm.replications_needed ? std::to_string(*pm.replications_needed) : "");
     }
   }
@@ -277,9 +261,11 @@ std::string format_results_differences_csv(const ResultsReport& r) {
       const auto& d = r.points[p][m].difference;
       if (!d) continue;
       const std::optional<double> hw = d->half_width;
-      out += fmt::format("{},{},{},{},{},{},{},{},{}\n", p, field(r.meta.point_names[p]),
-                         field(r.metric_keys[m]), field(r.metric_units[m]), d->n, num(d->mean),
-                         num(hw), hw ? num(d->mean - *hw) : "", hw ? num(d->mean + *hw) : "");
+      out += fmt::format("{},{},{},{},{},{},{},{},{}\n", p, csv_field(r.meta.point_names[p]),
+                         csv_field(r.metric_keys[m]), csv_field(r.metric_units[m]), d->n,
+                         csv_number(d->mean, 10), csv_number(hw, 10),
+                         hw ? csv_number(d->mean - *hw, 10) : "",
+                         hw ? csv_number(d->mean + *hw, 10) : "");
     }
   }
   return out;
@@ -290,9 +276,9 @@ std::string format_savings_csv(const ResultsReport& r) {
   if (!r.cost_metric) return out;
   for (std::size_t p = 0; p < r.points.size(); ++p) {
     const auto& d = r.points[p][*r.cost_metric].difference;
-    out += fmt::format("{},{},{},{},{},{}\n", p, field(r.meta.point_names[p]),
-                       field(r.meta.point_models[p]), field(r.metric_keys[*r.cost_metric]),
-                       d ? num(-d->mean) : "", d ? num(d->half_width) : "");
+    out += fmt::format("{},{},{},{},{},{}\n", p, csv_field(r.meta.point_names[p]),
+                       csv_field(r.meta.point_models[p]), csv_field(r.metric_keys[*r.cost_metric]),
+                       d ? csv_number(-d->mean, 10) : "", d ? csv_number(d->half_width, 10) : "");
   }
   return out;
 }
@@ -305,9 +291,11 @@ std::string format_tornado_csv(const ResultsReport& r) {
   const std::string output = fmt::format("saving in {} ({})", r.metric_keys[*r.cost_metric],
                                          r.metric_units[*r.cost_metric]);
   for (const TornadoRow& row : r.tornado) {
-    out += fmt::format("{},{},{},{},{},{},{},{}\n", field(row.factor), num(row.low_value),
-                       num(row.high_value), num(row.output_at_low), num(row.output_at_high),
-                       num(r.tornado_central), field(output), num(row.swing_half_width));
+    out += fmt::format("{},{},{},{},{},{},{},{}\n", csv_field(row.factor),
+                       csv_number(row.low_value, 10), csv_number(row.high_value, 10),
+                       csv_number(row.output_at_low, 10), csv_number(row.output_at_high, 10),
+                       csv_number(r.tornado_central, 10), csv_field(output),
+                       csv_number(row.swing_half_width, 10));
   }
   return out;
 }

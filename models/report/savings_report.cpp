@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "tcsim/models/economics/per_replication.hpp"
+#include "tcsim/models/report/text_format.hpp"
 #include "tcsim/sim/output_analysis.hpp"
 
 namespace tcsim::models {
@@ -14,19 +15,10 @@ namespace {
 constexpr double kReportedRelease = 500e6;
 constexpr double kReportedAbsorb = 1.5e9;
 
-std::string money(double gbp) {
-  return fmt::format("{:.1f}", gbp / 1e6);
-}
-
 std::string estimate_text(const Values& v, double scale, int decimals) {
   const sim::Estimate e = sim::estimate_mean(v);
   const std::string mean = fmt::format("{:.{}f}", e.mean / scale, decimals);
   return e.half_width ? fmt::format("{} ±{:.{}f}", mean, *e.half_width / scale, decimals) : mean;
-}
-
-/// 0.0846, 2.69, 32000: no exponent for the magnitudes inputs have.
-std::string readable(double x) {
-  return std::abs(x) >= 1000.0 ? fmt::format("{:.0f}", x) : fmt::format("{:.3g}", x);
 }
 
 std::string savings_table(const SavingsReport& report) {
@@ -72,7 +64,7 @@ std::string savings_drivers(const SavingsReport& report) {
     out += fmt::format(
         "- Absorb / release = £{}m / £{}m = {:.2f} (the reports said about 3). Only beds beyond "
         "what {:.0f}% occupancy needs close: {:.0f} acute beds nationally.\n",
-        money(a), money(r), r != 0.0 ? a / r : 0.0, 100.0 * report.target_acute_occupancy,
+        millions(a), millions(r), r != 0.0 ? a / r : 0.0, 100.0 * report.target_acute_occupancy,
         mean_of(absorb->acute_beds_closed));
   }
   out +=
@@ -146,7 +138,7 @@ std::string format_tornado(const TornadoReport& report) {
   for (const TornadoBar& b : report.bars) {
     out += fmt::format(
         "{:<72} {:>20} {:>22} {:>22}\n", b.input,
-        fmt::format("{} .. {}", readable(b.low_value), readable(b.high_value)),
+        fmt::format("{} .. {}", rounded(b.low_value, 1000, 3), rounded(b.high_value, 1000, 3)),
         fmt::format("{:.1f} .. {:.1f}", b.release_at_low / 1e6, b.release_at_high / 1e6),
         fmt::format("{:.1f} .. {:.1f}", b.absorb_at_low / 1e6, b.absorb_at_high / 1e6));
   }

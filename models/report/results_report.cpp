@@ -48,84 +48,114 @@ std::vector<double> values_of(const std::map<std::int64_t, double>& m) {
   return v;
 }
 
+/// What the tornado's fit is made of: the design points with a saving, those savings, the
+/// factors that vary among them, and the models they span (the first is the reference).
+struct TornadoSample {
+  std::vector<std::size_t> points;
+  std::vector<double> savings;
+  std::vector<std::size_t> factors;
+  std::vector<std::string> models;
+};
+
+TornadoSample tornado_sample(const ResultsReport& r) {
+  TornadoSample s;
+  for (std::size_t p = 0; p < r.meta.point_names.size(); ++p) {
+    const auto& d = r.points[p][*r.cost_metric].difference;
+    if (d && std::isfinite(d->mean)) {
+      s.savings.push_back(-d->mean);
+      s.points.push_back(p);
+    }
+  }
+  for (std::size_t f = 0; f < r.meta.factor_names.size(); ++f) {
+    std::set<double> distinct;
+    for (std::size_t p : s.points)
+      distinct.insert(r.meta.factor_values[f][p]);
+    if (distinct.size() >= 2) s.factors.push_back(f);
+  }
+  for (std::size_t p : s.points) {
+    if (std::find(s.models.begin(), s.models.end(), r.meta.point_models[p]) == s.models.end())
+      s.models.push_back(r.meta.point_models[p]);
+  }
+  return s;
+}
+
+/// One row per design point: 1, the factors' values, an indicator per model but the first.
+Eigen::MatrixXd design_matrix(const ResultsReport& r, const TornadoSample& s, std::size_t columns) {
+  Eigen::MatrixXd x(s.points.size(), columns);
+  for (std::size_t i = 0; i < s.points.size(); ++i) {
+    const std::size_t p = s.points[i];
+    const auto row = static_cast<Eigen::Index>(i);
+    x(row, 0) = 1.0;
+    for (std::size_t j = 0; j < s.factors.size(); ++j)
+      x(row, static_cast<Eigen::Index>(1 + j)) = r.meta.factor_values[s.factors[j]][p];
+    for (std::size_t m = 1; m < s.models.size(); ++m) {
+      x(row, static_cast<Eigen::Index>(s.factors.size() + m)) =
+          r.meta.point_models[p] == s.models[m] ? 1.0 : 0.0;
+    }
+  }
+  return x;
+}
+
+/// The coefficients' covariance, so a sample's chance effects are not read as real ones; none
+/// without residual degrees of freedom, with an exact fit or a singular design.
+std::optional<Eigen::MatrixXd> coefficient_covariance(const Eigen::MatrixXd& x,
+                                                      const Eigen::VectorXd& beta,
+                                                      const Eigen::VectorXd& target) {
+  const auto residual_dof = static_cast<std::size_t>(x.rows() - x.cols());
+  if (residual_dof == 0) return std::nullopt;
+  const double rss = (x * beta - target).squaredNorm();
+  const Eigen::MatrixXd gram = x.transpose() * x;
+  if (rss > 1e-18 * std::max(1.0, target.squaredNorm()) && gram.fullPivLu().rank() == gram.rows()) {
+    return (rss / static_cast<double>(residual_dof)) * gram.inverse();
+  }
+  return std::nullopt;
+}
+
+/// Factor j's bar: the fitted saving at its lowest and highest value, the others at their mean.
+TornadoRow tornado_row(const ResultsReport& r, const TornadoSample& s, std::size_t j,
+                       double central, double coefficient) {
+  const std::vector<double>& v = r.meta.factor_values[s.factors[j]];
+  double lo = v[s.points.front()];
+  double hi = lo;
+  double mean = 0.0;
+  for (std::size_t p : s.points) {
+    lo = std::min(lo, v[p]);
+    hi = std::max(hi, v[p]);
+    mean += v[p];
+  }
+  mean /= static_cast<double>(s.points.size());
+  return TornadoRow{
+      r.meta.factor_names[s.factors[j]],   lo,          hi, central + coefficient * (lo - mean),
+      central + coefficient * (hi - mean), std::nullopt};
+}
+
 /// Least squares of the design points' savings on the factors (and one indicator per model
 /// but the first): each factor's coefficient times its range is its bar. With a grid this is
 /// the factor's main effect; with LHS or PSA samples, its linear effect.
 void fit_tornado(ResultsReport& r) {
   if (!r.cost_metric) return;
-  const std::size_t points = r.meta.point_names.size();
-  std::vector<double> y;
-  std::vector<std::size_t> used_points;
-  for (std::size_t p = 0; p < points; ++p) {
-    const auto& d = r.points[p][*r.cost_metric].difference;
-    if (d && std::isfinite(d->mean)) {
-      y.push_back(-d->mean);
-      used_points.push_back(p);
-    }
-  }
-  std::vector<std::size_t> factors;
-  for (std::size_t f = 0; f < r.meta.factor_names.size(); ++f) {
-    std::set<double> distinct;
-    for (std::size_t p : used_points)
-      distinct.insert(r.meta.factor_values[f][p]);
-    if (distinct.size() >= 2) factors.push_back(f);
-  }
-  std::vector<std::string> models;
-  for (std::size_t p : used_points) {
-    if (std::find(models.begin(), models.end(), r.meta.point_models[p]) == models.end())
-      models.push_back(r.meta.point_models[p]);
-  }
-  const std::size_t columns = 1 + factors.size() + (models.empty() ? 0 : models.size() - 1);
-  if (factors.empty() || used_points.size() <= columns) return;
-  Eigen::MatrixXd x(used_points.size(), columns);
-  Eigen::VectorXd target(used_points.size());
-  for (std::size_t i = 0; i < used_points.size(); ++i) {
-    const std::size_t p = used_points[i];
-    const auto row = static_cast<Eigen::Index>(i);
-    x(row, 0) = 1.0;
-    for (std::size_t j = 0; j < factors.size(); ++j)
-      x(row, static_cast<Eigen::Index>(1 + j)) = r.meta.factor_values[factors[j]][p];
-    for (std::size_t m = 1; m < models.size(); ++m) {
-      x(row, static_cast<Eigen::Index>(factors.size() + m)) =
-          r.meta.point_models[p] == models[m] ? 1.0 : 0.0;
-    }
-    target(row) = y[i];
-  }
+  const TornadoSample s = tornado_sample(r);
+  const std::size_t columns = 1 + s.factors.size() + (s.models.empty() ? 0 : s.models.size() - 1);
+  if (s.factors.empty() || s.points.size() <= columns) return;
+  const Eigen::MatrixXd x = design_matrix(r, s, columns);
+  Eigen::VectorXd target(s.points.size());
+  for (std::size_t i = 0; i < s.points.size(); ++i)
+    target(static_cast<Eigen::Index>(i)) = s.savings[i];
   const Eigen::VectorXd beta = x.colPivHouseholderQr().solve(target);
-  // Each coefficient's standard error, so a sample's chance effects are not read as real ones.
+  const std::optional<Eigen::MatrixXd> covariance = coefficient_covariance(x, beta, target);
   const auto residual_dof = static_cast<std::size_t>(x.rows() - x.cols());
-  std::optional<Eigen::MatrixXd> covariance;
-  if (residual_dof > 0) {
-    const double rss = (x * beta - target).squaredNorm();
-    const Eigen::MatrixXd gram = x.transpose() * x;
-    if (rss > 1e-18 * std::max(1.0, target.squaredNorm()) &&
-        gram.fullPivLu().rank() == gram.rows()) {
-      covariance = (rss / static_cast<double>(residual_dof)) * gram.inverse();
-    }
-  }
   double central = 0.0;
-  for (double v : y)
+  for (double v : s.savings)
     central += v;
-  central /= static_cast<double>(y.size());
+  central /= static_cast<double>(s.savings.size());
   r.tornado_central = central;
-  for (std::size_t j = 0; j < factors.size(); ++j) {
-    const std::vector<double>& v = r.meta.factor_values[factors[j]];
-    double lo = v[used_points.front()];
-    double hi = lo;
-    double mean = 0.0;
-    for (std::size_t p : used_points) {
-      lo = std::min(lo, v[p]);
-      hi = std::max(hi, v[p]);
-      mean += v[p];
-    }
-    mean /= static_cast<double>(used_points.size());
+  for (std::size_t j = 0; j < s.factors.size(); ++j) {
     const auto index = static_cast<Eigen::Index>(1 + j);
-    const double b = beta(index);
-    TornadoRow row{r.meta.factor_names[factors[j]], lo,          hi, central + b * (lo - mean),
-                   central + b * (hi - mean),       std::nullopt};
+    TornadoRow row = tornado_row(r, s, j, central, beta(index));
     if (covariance) {
-      row.swing_half_width =
-          sim::t_critical(0.95, residual_dof) * std::sqrt((*covariance)(index, index)) * (hi - lo);
+      row.swing_half_width = sim::t_critical(0.95, residual_dof) *
+                             std::sqrt((*covariance)(index, index)) *
+                             (row.high_value - row.low_value);
     }
     r.tornado.push_back(row);
   }

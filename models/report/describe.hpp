@@ -4,8 +4,8 @@
 
 #include <string>
 
-#include "tcsim/models/scenario/scenario.hpp"
 #include "tcsim/models/network/stability.hpp"
+#include "tcsim/models/scenario/scenario.hpp"
 
 namespace tcsim::models {
 

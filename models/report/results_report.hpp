@@ -3,7 +3,8 @@
 // CI; paired differences against a baseline design point (replication k with replication k,
 // which share random numbers); whether the replications suffice; the saving in the key cost
 // metric; a tornado of the factors' effects on it; and the MSER-5 warm-up of the key occupancy
-// series. Tables as markdown and CSV; the plots are drawn from these by models/report/plot_results.py.
+// series. Tables as markdown and CSV; the plots are drawn from these by
+// models/report/plot_results.py.
 
 #include <cstddef>
 #include <optional>

@@ -1,5 +1,6 @@
 #pragma once
-// The errors of a batch's journal (models/results/results_journal.hpp); each message names the file.
+// The errors of a batch's journal (models/results/results_journal.hpp); each message names the
+// file.
 
 #include <stdexcept>
 

@@ -1,5 +1,5 @@
-// libFuzzer target for the empirical CSV reader (models/config/distribution_config.cpp): each input is
-// written as durations.csv next to a fixed scenario whose one service time is
+// libFuzzer target for the empirical CSV reader (models/config/distribution_config.cpp): each input
+// is written as durations.csv next to a fixed scenario whose one service time is
 // `{distribution: empirical, file: durations.csv}`, and the scenario is parsed (which reads the
 // CSV). A distribution that loads is sampled a few times, as a run would. Bad input must come
 // back as ConfigError; anything else escaping, a crash, a sanitizer report (e.g. undefined
@@ -10,10 +10,10 @@
 #include <cstdint>
 #include <string>
 
-#include "tcsim/models/scenario/config_error.hpp"
-#include "tcsim/models/config/scenario_loader.hpp"
-#include "tcsim/sim/random.hpp"
 #include "fuzz_support.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
+#include "tcsim/sim/random.hpp"
 
 namespace {
 

@@ -1,12 +1,12 @@
-// libFuzzer target for a batch's journal (models/results/results_journal.hpp): each input is written to
-// a file and read back with read_journal, as `tcsim batch --resume` reads FILE.h5.journal, and is
-// also decoded with decode_tasks (after the journal's magic line, if it starts with one), as a
-// process of an MPI batch decodes a block of tasks sent by another. Each record carries a
-// checksum, which almost every mutation breaks; so each input is also tried with every record's
-// checksum recomputed (as in a journal crafted to pass them), which lets the mutations reach the
-// records' contents (counts, sizes, metric numbers). Bad input must come back as JournalError
-// (or one of its kinds); anything else escaping, a crash, a sanitizer report, a leak, a hang or
-// an allocation over the limit is a finding. See README.md here.
+// libFuzzer target for a batch's journal (models/results/results_journal.hpp): each input is
+// written to a file and read back with read_journal, as `tcsim batch --resume` reads
+// FILE.h5.journal, and is also decoded with decode_tasks (after the journal's magic line, if it
+// starts with one), as a process of an MPI batch decodes a block of tasks sent by another. Each
+// record carries a checksum, which almost every mutation breaks; so each input is also tried with
+// every record's checksum recomputed (as in a journal crafted to pass them), which lets the
+// mutations reach the records' contents (counts, sizes, metric numbers). Bad input must come back
+// as JournalError (or one of its kinds); anything else escaping, a crash, a sanitizer report, a
+// leak, a hang or an allocation over the limit is a finding. See README.md here.
 
 #include <cstddef>
 #include <cstdint>
@@ -14,8 +14,8 @@
 #include <string>
 #include <string_view>
 
-#include "tcsim/models/results/results_journal.hpp"
 #include "fuzz_support.hpp"
+#include "tcsim/models/results/results_journal.hpp"
 
 namespace {
 

@@ -1,5 +1,5 @@
-// libFuzzer target for the results-file reader (models/results/results_file.hpp), as `tcsim report` and
-// `tcsim merge` use it: each input is written to a file and read with read_results_file. A file
+// libFuzzer target for the results-file reader (models/results/results_file.hpp), as `tcsim report`
+// and `tcsim merge` use it: each input is written to a file and read with read_results_file. A file
 // that reads is then merged (alone) with merge_results and analysed and formatted as `tcsim
 // report` would, so that what the reader lets through is shown safe for its users too. Bad input
 // must come back as ResultsFileError; anything else escaping, a crash (in tcsim or inside
@@ -20,10 +20,10 @@
 #include <string>
 #include <string_view>
 
+#include "fuzz_support.hpp"
+#include "tcsim/models/report/results_report.hpp"
 #include "tcsim/models/results/results_file.hpp"
 #include "tcsim/models/results/results_merge.hpp"
-#include "tcsim/models/report/results_report.hpp"
-#include "fuzz_support.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static const bool reseal = [] {

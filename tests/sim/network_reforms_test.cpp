@@ -23,14 +23,14 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/networks.hpp"
+#include "support/queueing_theory.hpp"
+#include "support/replications.hpp"
 #include "tcsim/sim/distribution.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 #include "tcsim/sim/network_spec.hpp"
 #include "tcsim/sim/observer.hpp"
 #include "tcsim/sim/output_analysis.hpp"
-#include "support/networks.hpp"
-#include "support/queueing_theory.hpp"
-#include "support/replications.hpp"
 
 namespace sim = tcsim::sim;
 namespace test = tcsim::test;

@@ -15,10 +15,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/networks.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 #include "tcsim/sim/observer.hpp"
 #include "tcsim/sim/replication_runner.hpp"
-#include "support/networks.hpp"
 
 namespace sim = tcsim::sim;
 using sim::Distribution;

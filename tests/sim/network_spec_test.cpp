@@ -5,9 +5,9 @@
 
 #include <catch2/catch.hpp>
 
+#include "support/networks.hpp"
 #include "tcsim/sim/network_simulation.hpp"
 #include "tcsim/sim/network_spec.hpp"
-#include "support/networks.hpp"
 
 namespace sim = tcsim::sim;
 using Catch::Matchers::Contains;

@@ -18,11 +18,11 @@
 #include <Eigen/Dense>
 #include <catch2/catch.hpp>
 
-#include "tcsim/sim/distribution.hpp"
-#include "tcsim/sim/network_simulation.hpp"
 #include "support/networks.hpp"
 #include "support/queueing_theory.hpp"
 #include "support/replications.hpp"
+#include "tcsim/sim/distribution.hpp"
+#include "tcsim/sim/network_simulation.hpp"
 
 namespace sim = tcsim::sim;
 namespace test = tcsim::test;

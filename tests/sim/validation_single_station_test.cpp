@@ -12,11 +12,11 @@
 
 #include <catch2/catch.hpp>
 
-#include "tcsim/sim/distribution.hpp"
-#include "tcsim/sim/network_simulation.hpp"
 #include "support/networks.hpp"
 #include "support/queueing_theory.hpp"
 #include "support/replications.hpp"
+#include "tcsim/sim/distribution.hpp"
+#include "tcsim/sim/network_simulation.hpp"
 
 namespace sim = tcsim::sim;
 namespace test = tcsim::test;

@@ -11,13 +11,13 @@
 
 #include <catch2/catch.hpp>
 
-#include "tcsim/models/scenario/config_error.hpp"
-#include "tcsim/models/experiments/experiment.hpp"
+#include "support/temp_dir.hpp"
 #include "tcsim/models/config/input_file.hpp"
+#include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/experiments/experiment.hpp"
 #include "tcsim/models/policy/integration_model.hpp"
 #include "tcsim/models/policy/national_config.hpp"
-#include "tcsim/models/config/scenario_loader.hpp"
-#include "support/temp_dir.hpp"
+#include "tcsim/models/scenario/config_error.hpp"
 
 namespace tcsim::models {
 namespace {

@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "support/queueing_theory.hpp"
 #include "tcsim/models/config/scenario_loader.hpp"
 #include "tcsim/models/run/scenario_run.hpp"
 #include "tcsim/sim/output_analysis.hpp"
-#include "support/queueing_theory.hpp"
 
 using namespace tcsim;
 

@@ -6,8 +6,8 @@
 #include <cmath>
 #include <string>
 
-#include "tcsim/models/report/report_format.hpp"
 #include "tcsim/models/config/scenario_loader.hpp"
+#include "tcsim/models/report/report_format.hpp"
 #include "tcsim/models/run/scenario_run.hpp"
 
 using Catch::Matchers::Contains;

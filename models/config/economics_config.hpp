@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "tcsim/models/config/config_node.hpp"
-#include "tcsim/models/scenario/derived_capacity.hpp"  // derive_capacities, used with these readers
 #include "tcsim/models/scenario/scenario.hpp"
 
 namespace tcsim::models {

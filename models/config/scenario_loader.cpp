@@ -13,6 +13,7 @@
 #include "tcsim/models/config/distribution_config.hpp"
 #include "tcsim/models/config/economics_config.hpp"
 #include "tcsim/models/config/reform_config.hpp"
+#include "tcsim/models/scenario/derived_capacity.hpp"
 #include "tcsim/models/scenario/service_vocabulary.hpp"
 
 namespace tcsim::models {

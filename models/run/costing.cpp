@@ -27,6 +27,7 @@ struct LineAccount {
   double spare_slot_days = 0.0;  // caseloads only
   double income = 0.0;           // community service lines under a contract
   bool contracted = false;
+  double handovers_in = 0.0;  // patients received from other organisations' lines
 };
 
 using Add = std::function<void(const std::string&, const char*, const char*, double)>;
@@ -47,12 +48,13 @@ LineAccount account_line(const sim::NetworkResult& r, const Scenario& scenario, 
   const Setting& s = scenario.settings[i];
   const sim::StationResult& st = r.stations[i];
   LineAccount line;
+  line.handovers_in = handovers_into(r, scenario, i);
   const double occupied_days = st.occupancy.mean() * period;
   line.cost = line_cost(scenario, s,
                         LineUse{.days = period,
                                 .occupied_days = occupied_days,
                                 .place_days = st.capacity_area,
-                                .handovers_in = handovers_into(r, scenario, i)});
+                                .handovers_in = line.handovers_in});
   line.wte = s.workforce ? s.workforce->wte : 0.0;
   if (s.kind == SettingKind::Caseload && !st.unlimited) {
     line.spare_slot_days = st.capacity_area - occupied_days;
@@ -209,8 +211,8 @@ std::vector<MetricValue> collect_economics(const sim::NetworkResult& r, const Bu
   add_area_flows(r, scenario, per_year, add);
   add_lever_counts(r, network, scenario, per_year, add);
   double cross_organisation_moves = 0.0;
-  for (std::size_t i = 0; i < scenario.settings.size(); ++i)
-    cross_organisation_moves += handovers_into(r, scenario, i);
+  for (const LineAccount& line : lines)
+    cross_organisation_moves += line.handovers_in;
   add("area", "cross_organisation_transfers_per_year", "patients/year",
       cross_organisation_moves * per_year);
   return m;
